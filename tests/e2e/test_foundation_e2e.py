@@ -1,0 +1,38 @@
+"""E2E: the app serves Home at / and the Models page, in real Chromium, offline."""
+from playwright.sync_api import Page, expect
+
+from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+
+
+def test_home_opens_at_root_and_links_pages(page: Page, app_url):
+    """Check / shows the Home heading and a working link to the Models page."""
+    open_app(page, app_url + "/")
+    expect(page.locator("h1").first).to_have_text("LLM Explorer")
+    assert_no_exception(page)
+    page.locator("[data-testid='stMain'] [data-testid='stPageLink'] a", has_text="Models").click()
+    wait_ready(page)
+    expect(page.locator("h1").first).to_have_text("Models")
+    assert page.url.endswith("/models")
+
+
+def test_models_page_lists_every_model_loaded(page: Page, app_url):
+    """Check /models shows the table with every built-in model and no error box."""
+    from explorer.models import SPECS
+
+    open_app(page, app_url + "/models")
+    expect(page.locator("[data-testid='stStatusWidget'], [data-testid='stExpander']").first
+           ).to_contain_text(f"{len(SPECS)} of {len(SPECS)} models loaded", timeout=120_000)
+    wait_ready(page)
+    expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+    expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("cpu")
+    expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+    assert_no_exception(page)
+    page.screenshot(path=str(_shot("models.png")), full_page=True)
+
+
+def _shot(name):
+    from pathlib import Path
+
+    out = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
+    out.mkdir(parents=True, exist_ok=True)
+    return out / name
