@@ -1,0 +1,221 @@
+"""The next-token pipeline, built from transformers' own logits processors.
+
+`generate()` (transformers 5.23, `GenerationMixin._get_logits_processor`)
+applies: repetition penalty -> any user processors -> temperature -> top-k ->
+top-p -> min-p, then softmax and `torch.multinomial`. `run_pipeline` applies
+the very same processor objects in that order and keeps every stage's
+full-vocabulary distribution, so the lab shows exactly what the library does.
+Frequency and presence penalties are NOT part of generate(); here they are an
+explicit extra processor (OpenAI-style, counted over generated tokens only),
+placed where generate() puts user processors (after repetition penalty).
+
+Example:
+    >>> cfg = SamplingConfig(temperature=0.7, top_k=50)
+    >>> result = run_pipeline(logits, input_ids, cfg)   # logits: [vocab]
+    >>> [s.name for s in result.stages]
+    ['model logits', 'repetition penalty', ..., 'min-p']
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from transformers import (
+    LogitsProcessor, LogitsProcessorList, MinPLogitsWarper, RepetitionPenaltyLogitsProcessor,
+    TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper,
+)
+
+MAX_TEMPERATURE = 100.0
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    """Decoding settings. temperature 0 = greedy; top_k 0, top_p 1, min_p 0 = off."""
+
+    temperature: float = 1.0
+    top_k: int = 0
+    top_p: float = 1.0
+    min_p: float = 0.0
+    repetition_penalty: float = 1.0
+    frequency_penalty: float = 0.0  # not part of generate(): an extra processor
+    presence_penalty: float = 0.0  # not part of generate(): an extra processor
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.temperature) or not 0.0 <= self.temperature <= MAX_TEMPERATURE:
+            raise ValueError(f"temperature must be between 0 and {MAX_TEMPERATURE:g}, got {self.temperature}")
+        if self.top_k < 0:
+            raise ValueError(f"top_k must be 0 (off) or a positive count, got {self.top_k}")
+        if not 0.0 <= self.top_p <= 1.0:
+            raise ValueError(f"top_p must be between 0 and 1, got {self.top_p}")
+        if not 0.0 <= self.min_p <= 1.0:
+            raise ValueError(f"min_p must be between 0 and 1, got {self.min_p}")
+        if not 0.0 < self.repetition_penalty <= 10.0:
+            raise ValueError(f"repetition_penalty must be in (0, 10], got {self.repetition_penalty}")
+        for name in ("frequency_penalty", "presence_penalty"):
+            if not -2.0 <= getattr(self, name) <= 2.0:
+                raise ValueError(f"{name} must be between -2 and 2, got {getattr(self, name)}")
+
+    @property
+    def greedy(self) -> bool:
+        """Temperature 0 means greedy decoding: argmax, no division, no RNG."""
+        return self.temperature == 0.0
+
+    def generate_kwargs(self) -> dict:
+        """The equivalent `model.generate()` arguments (penalty processors not included)."""
+        if self.greedy:
+            return {"do_sample": False, "repetition_penalty": self.repetition_penalty}
+        return {"do_sample": True, "temperature": float(self.temperature), "top_k": self.top_k,
+                "top_p": float(self.top_p), "min_p": float(self.min_p) or None,
+                "repetition_penalty": self.repetition_penalty}
+
+
+class FrequencyPresencePenalty(LogitsProcessor):
+    """OpenAI-style penalties (not in generate()): logit -= f*count + p*(count>0).
+
+    Counts cover generated tokens only, i.e. input_ids[:, prompt_len:].
+    """
+
+    def __init__(self, frequency: float, presence: float, prompt_len: int):
+        self.frequency, self.presence, self.prompt_len = frequency, presence, prompt_len
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        generated = input_ids[:, self.prompt_len:]  # [batch, generated]
+        counts = torch.zeros_like(scores)  # [batch, vocab]
+        counts.scatter_add_(1, generated, torch.ones_like(generated, dtype=scores.dtype))
+        return scores - self.frequency * counts - self.presence * (counts > 0).to(scores.dtype)
+
+
+class GreedyMask(LogitsProcessor):
+    """Temperature 0: keep only the argmax (no division by zero)."""
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        keep = torch.zeros_like(scores, dtype=torch.bool)
+        keep.scatter_(1, scores.argmax(dim=-1, keepdim=True), True)
+        return scores.masked_fill(~keep, -math.inf)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One pipeline stage: its processor (None = inactive) and how to label it."""
+
+    name: str
+    detail: str
+    in_generate: bool
+    processor: LogitsProcessor | None
+
+
+def penalty_specs(cfg: SamplingConfig, prompt_len: int) -> list[StageSpec]:
+    """Processors generate() applies in greedy and sampled decoding alike."""
+    rep = cfg.repetition_penalty != 1.0
+    extra = cfg.frequency_penalty != 0.0 or cfg.presence_penalty != 0.0
+    return [
+        StageSpec("repetition penalty", f"seen tokens: logit/{cfg.repetition_penalty:g} if >0 else "
+                  f"x{cfg.repetition_penalty:g}" if rep else "off (1.0)", True,
+                  RepetitionPenaltyLogitsProcessor(cfg.repetition_penalty) if rep else None),
+        StageSpec("frequency/presence penalty",
+                  f"-{cfg.frequency_penalty:g} x count - {cfg.presence_penalty:g} if seen (not in generate())"
+                  if extra else "off (not in generate())", False,
+                  FrequencyPresencePenalty(cfg.frequency_penalty, cfg.presence_penalty, prompt_len)
+                  if extra else None),
+    ]
+
+
+def warper_specs(cfg: SamplingConfig, vocab: int) -> list[StageSpec]:
+    """Processors generate() applies only when sampling (do_sample=True)."""
+    if cfg.greedy:
+        return [StageSpec("temperature", "0 = greedy: only the argmax survives", True, GreedyMask())]
+    k_note = f" (larger than the {vocab:,}-token vocabulary: keeps all)" if cfg.top_k > vocab else ""
+    return [
+        StageSpec("temperature", f"logits / {cfg.temperature:g}" if cfg.temperature != 1.0 else "off (1.0)",
+                  True, TemperatureLogitsWarper(float(cfg.temperature)) if cfg.temperature != 1.0 else None),
+        StageSpec("top-k", f"keep the {cfg.top_k:,} most likely{k_note}" if cfg.top_k else "off (0)", True,
+                  TopKLogitsWarper(cfg.top_k) if cfg.top_k else None),
+        StageSpec("top-p", f"keep the smallest set with mass >= {cfg.top_p:g}" if cfg.top_p < 1 else "off (1.0)",
+                  True, TopPLogitsWarper(float(cfg.top_p)) if cfg.top_p < 1.0 else None),
+        StageSpec("min-p", f"drop p < {cfg.min_p:g} x p(top)" if cfg.min_p else "off (0)", True,
+                  MinPLogitsWarper(float(cfg.min_p)) if cfg.min_p else None),
+    ]
+
+
+def processor_list(cfg: SamplingConfig, prompt_len: int, vocab: int) -> LogitsProcessorList:
+    """All active processors in generate()'s order, ready for a decoding loop."""
+    specs = penalty_specs(cfg, prompt_len) + warper_specs(cfg, vocab)
+    return LogitsProcessorList([s.processor for s in specs if s.processor is not None])
+
+
+def entropy(probs: np.ndarray) -> float:
+    """Shannon entropy in nats of a distribution over the vocabulary."""
+    p = probs[probs > 0]
+    return float(-(p * np.log(p)).sum())
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The distribution after one pipeline stage."""
+
+    name: str
+    detail: str
+    in_generate: bool
+    active: bool
+    scores: np.ndarray  # [vocab] float32, -inf where filtered out
+    probs: np.ndarray  # [vocab] softmax(scores)
+    kept: int  # tokens still possible
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Every stage of one next-token decision, over the full vocabulary."""
+
+    stages: tuple[Stage, ...]
+    base_probs: np.ndarray  # [vocab] softmax of the raw logits (p_base)
+    final_probs: np.ndarray  # [vocab] renormalised distribution sampled from (p_final)
+    greedy: bool
+
+    @property
+    def kept(self) -> np.ndarray:
+        """[vocab] bool: tokens that survived every filter."""
+        return self.final_probs > 0
+
+    @property
+    def entropy_base(self) -> float:
+        return entropy(self.base_probs)
+
+    @property
+    def entropy_final(self) -> float:
+        return entropy(self.final_probs)
+
+
+def _stage(spec_name: str, detail: str, in_gen: bool, active: bool, scores: torch.Tensor) -> Stage:
+    row = scores[0].float()
+    probs = torch.softmax(row, dim=-1)
+    return Stage(spec_name, detail, in_gen, active, row.cpu().numpy(), probs.cpu().numpy(),
+                 int(torch.isfinite(row).sum()))
+
+
+@torch.no_grad()
+def run_pipeline(logits: torch.Tensor, input_ids: torch.Tensor, cfg: SamplingConfig,
+                 prompt_len: int | None = None) -> PipelineResult:
+    """Apply generate()'s processors one by one, keeping each stage.
+
+    logits: [vocab] raw next-token logits; input_ids: [seq] the context so far
+    (prompt + generated); prompt_len: where generated tokens start (default: all prompt).
+    """
+    ids = input_ids.reshape(1, -1)  # [1, seq]
+    scores = logits.reshape(1, -1).float().clone()  # [1, vocab]
+    vocab = scores.shape[-1]
+    plen = ids.shape[1] if prompt_len is None else prompt_len
+    stages = [_stage("model logits", "softmax of the raw logits (p_base)", True, True, scores)]
+    for spec in penalty_specs(cfg, plen) + warper_specs(cfg, vocab):
+        if spec.processor is not None:
+            scores = spec.processor(ids, scores.clone())
+        stages.append(_stage(spec.name, spec.detail, spec.in_generate, spec.processor is not None, scores))
+    return PipelineResult(tuple(stages), stages[0].probs, stages[-1].probs, cfg.greedy)
+
+
+def choose(probs: torch.Tensor, greedy: bool, generator: torch.Generator | None) -> torch.Tensor:
+    """Pick next tokens exactly as generate() does. probs: [batch, vocab] -> [batch]."""
+    if greedy:
+        return probs.argmax(dim=-1)
+    return torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
