@@ -48,3 +48,165 @@ def builtin(key: str) -> models.Loaded:
     """Any built-in model by registry key, through the cached loaders above."""
     special = {"smollm2": causal_lm, "minilm": encoder, "glove": glove}
     return special[key]() if key in special else tokenizer(key)
+
+
+# --- attention ---
+from explorer import attention as _attention  # noqa: E402
+from explorer import attention_math as _attention_math  # noqa: E402
+from explorer import bertviz_html as _bertviz  # noqa: E402
+
+ATTENTION_MAX_TOKENS = 512  # MiniLM's context; SmolLM2 is capped here too (CPU time, memory)
+
+
+def attention_model(model: str, hub: str = "", kind: str = "encoder") -> models.Loaded:
+    """The Attention page's model: 'minilm', 'smollm2' or a hub id of `kind`."""
+    if model == "smollm2":
+        return causal_lm()
+    if model == "hub":
+        return causal_lm(hub) if kind == "decoder" else encoder(hub)
+    return encoder()
+
+
+def _attention_limit(loaded: models.Loaded) -> int:
+    return min(ATTENTION_MAX_TOKENS, loaded.spec.context or ATTENTION_MAX_TOKENS)
+
+
+# cache_resource, not cache_data: a 512-token SmolLM2 result is ~280 MB and
+# must not be copied on every rerun; arrays are frozen read-only below.
+@st.cache_resource(show_spinner=False, max_entries=6)
+def attention_run(model: str, hub: str, kind: str, text: str, text_b: str = "",
+                  mask: int = -1) -> _attention.Attention:
+    """Attentions [layer, head, query, key] for `text` (optionally with one token masked)."""
+    loaded = attention_model(model, hub, kind)
+    net, tok = loaded.obj
+    cfg = _attention.ExtractConfig(max_tokens=_attention_limit(loaded), mask_position=mask)
+    att = _attention.extract(net, tok, text, text_b, device=device(), config=cfg)
+    att.weights.flags.writeable = False
+    return att
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def attention_rollout(model: str, hub: str, kind: str, text: str) -> _attention.np.ndarray:
+    """Rollout [layer, query_pos, key_pos] of the cached run."""
+    out = _attention.rollout(attention_run(model, hub, kind, text).weights)
+    out.flags.writeable = False
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def attention_patterns(model: str, hub: str, kind: str, text: str) -> _attention.HeadPatterns:
+    """Measured head-pattern tags of the cached run."""
+    return _attention.head_patterns(attention_run(model, hub, kind, text))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def attention_work(model: str, hub: str, kind: str, text: str, layer: int, head: int,
+                   query: int) -> _attention_math.Work:
+    """q.k/sqrt(d) and softmax for one row, recomputed by hand via a scoped hook."""
+    loaded = attention_model(model, hub, kind)
+    att = attention_run(model, hub, kind, text)
+    return _attention_math.show_work(loaded.obj[0], att.token_ids.tolist(),
+                                     _attention_math.WorkConfig(layer, head, query),
+                                     device=device(), causal=att.causal)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def attention_bertviz(model: str, hub: str, kind: str, text: str, view: str,
+                      layer: int) -> _bertviz.BertvizPage:
+    """bertviz head or model view as offline HTML for the cached run."""
+    att = attention_run(model, hub, kind, text)
+    build = _bertviz.head_view_html if view == "head" else _bertviz.model_view_html
+    return build(att.weights, att.tokens, _bertviz.BertvizConfig(), layer=layer)
+
+
+# --- sampling ---
+from explorer import generation as _generation  # noqa: E402
+from explorer import sampling as _sampling  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def samp_prompt(text: str, chat: bool) -> _generation.Prompt:
+    """The Sampling lab's prompt ids (chat template optional, last 1024 tokens)."""
+    return _generation.encode_prompt(causal_lm().obj[1], text, chat)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def samp_path(prompt_ids: tuple, cfg: _sampling.SamplingConfig, run: _generation.RunConfig,
+              forced: tuple = ()) -> _generation.Path:
+    """Replay `forced` and decode `run.max_new_tokens` more (KV-cached step loop)."""
+    model, tok = causal_lm().obj
+    return _generation.extend(model, tok, prompt_ids, cfg, run, forced, device=device())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def samp_decision(prompt_ids: tuple, path_ids: tuple, cfg: _sampling.SamplingConfig) -> _sampling.PipelineResult:
+    """Every pipeline stage (full vocabulary) for the token after prompt + path."""
+    model, _ = causal_lm().obj
+    return _generation.decision(model, prompt_ids, path_ids, cfg, device=device())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def samp_many(prompt_ids: tuple, cfg: _sampling.SamplingConfig, n: int,
+              run: _generation.RunConfig) -> _generation.Samples:
+    """N seeded continuations in one batch."""
+    model, tok = causal_lm().obj
+    return _generation.sample_many(model, tok, prompt_ids, cfg, n, run, device=device())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def samp_lens(context_ids: tuple, target: int) -> _generation.Lens:
+    """Logit lens of `target` at the end of `context_ids`."""
+    model, tok = causal_lm().obj
+    return _generation.logit_lens(model, tok, context_ids, target, device=device())
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def samp_piece(token_id: int) -> str:
+    """Decoded text of one SmolLM2 token."""
+    return causal_lm().obj[1].decode([token_id])
+
+
+# --- tokenizer ---
+@st.cache_resource(show_spinner="Loading tokenizer...")
+def tok_adapter(key: str):
+    """A built-in tokenizer key ('gpt2') or 'hub:org/name', behind one interface."""
+    from explorer import tokenizers as toks
+
+    if key.startswith("hub:"):
+        return toks.load_hub(key[4:])
+    loaded = tokenizer(key)
+    return toks.adapt(key, loaded.obj, loaded.spec.title, loaded.spec.context)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def tok_tokenize(key: str, text: str, add_special: bool):
+    """Tokenized record of `text` (explorer.tokenizers.Tokenized)."""
+    from explorer.tokenizers import TokenizeConfig
+
+    return tok_adapter(key).tokenize(text, TokenizeConfig(add_special_tokens=add_special))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def tok_batch(key: str, texts: tuple[str, ...], padding: str, max_length: int,
+              truncation: bool, side: str, add_special: bool):
+    """Padded batch (explorer.token_batch.Batch)."""
+    from explorer.token_batch import BatchConfig, make_batch
+
+    config = BatchConfig(padding, max_length, truncation, side, add_special)
+    return make_batch(tok_adapter(key), list(texts), config)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tok_chat(key: str, user: str, system: str, generation_prompt: bool):
+    """Chat-template view (explorer.token_chat.ChatView)."""
+    from explorer.token_chat import ChatConfig, chat_view
+
+    return chat_view(tok_adapter(key), ChatConfig(user, system, generation_prompt))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def tok_decode(key: str, ids: tuple[int, ...]):
+    """IDs back to text with pieces (explorer.tokenizers.Decoded)."""
+    from explorer.tokenizers import decode
+
+    return decode(tok_adapter(key), list(ids))

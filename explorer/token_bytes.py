@@ -1,0 +1,115 @@
+"""Honest byte display for tokens: invalid UTF-8 shows as <0xE4>, never as U+FFFD.
+
+A byte-level BPE token may hold only part of a character (the first two of
+the three bytes of a CJK character, say). Decoding it alone with
+errors="replace" prints a meaningless U+FFFD; here those bytes are shown as
+they are.
+
+Example:
+    >>> show_bytes("你".encode()[:2])
+    '<0xE4><0xBD>'
+    >>> show_bytes(b" hi\\n", visible_space=True)
+    '·hi↵'
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+# Shown in place of invisible characters when whitespace is made visible.
+VISIBLE = {" ": "·", "\n": "↵", "\t": "⇥", "\r": "␍"}
+
+
+@functools.lru_cache(maxsize=1)
+def byte_alphabet() -> dict[int, str]:
+    """GPT-2's byte -> printable character map (the alphabet behind Ġ = space).
+
+    Byte-level BPE vocabularies store each byte as one printable character so
+    that the vocab file is text: printable ASCII and Latin-1 map to themselves,
+    the other 68 bytes to U+0100 onwards (space 0x20 -> 'Ġ', newline -> 'Ċ').
+    """
+    keep = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    chars, extra = {}, 0
+    for b in range(256):
+        if b in keep:
+            chars[b] = chr(b)
+        else:
+            chars[b] = chr(256 + extra)
+            extra += 1
+    return chars
+
+
+@functools.lru_cache(maxsize=1)
+def byte_alphabet_inverse() -> dict[str, int]:
+    """Printable character -> byte, the inverse of `byte_alphabet()`."""
+    return {c: b for b, c in byte_alphabet().items()}
+
+
+def to_alphabet(raw: bytes) -> str:
+    """Bytes written in the byte-level alphabet: b' hi' -> 'Ġhi'."""
+    table = byte_alphabet()
+    return "".join(table[b] for b in raw)
+
+
+def from_alphabet(piece: str) -> bytes | None:
+    """Byte-level piece back to bytes ('Ġhi' -> b' hi'); None if it is not one."""
+    table = byte_alphabet_inverse()
+    try:
+        return bytes(table[c] for c in piece)
+    except KeyError:
+        return None
+
+
+def hex_bytes(raw: bytes) -> str:
+    """Bytes as '<0xE4><0xBD>'."""
+    return "".join(f"<0x{b:02X}>" for b in raw)
+
+
+def _show_char(ch: str, visible_space: bool) -> str:
+    if visible_space and ch in VISIBLE:
+        return VISIBLE[ch]
+    if ch in ("\n", "\t", " "):
+        return ch
+    if unicodedata.category(ch) == "Cc" or ch == "\x7f":
+        # Control characters (NUL, ESC, ...) are invisible or break layout: show the byte.
+        return hex_bytes(ch.encode())
+    return ch
+
+
+def show_bytes(raw: bytes, visible_space: bool = False) -> str:
+    """Display text for a token's bytes: valid UTF-8 as text, the rest as <0xNN>.
+
+    Control characters are always shown as bytes; spaces, newlines and tabs
+    become ·, ↵, ⇥ when `visible_space` is set.
+    """
+    out, pos = [], 0
+    while pos < len(raw):
+        try:
+            chunk = raw[pos:].decode("utf-8")
+            out.extend(_show_char(c, visible_space) for c in chunk)
+            break
+        except UnicodeDecodeError as err:
+            good = raw[pos:pos + err.start].decode("utf-8")
+            out.extend(_show_char(c, visible_space) for c in good)
+            bad_end = pos + max(err.end, err.start + 1)
+            out.append(hex_bytes(raw[pos + err.start:bad_end]))
+            pos = bad_end
+    return "".join(out)
+
+
+def is_valid_utf8(raw: bytes) -> bool:
+    """True when `raw` decodes as UTF-8 on its own."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def char_to_byte_offsets(text: str) -> list[int]:
+    """[char + 1] prefix sums: byte offset in text.encode() of each char index."""
+    offsets, total = [0], 0
+    for ch in text:
+        total += len(ch.encode("utf-8", "surrogatepass"))
+        offsets.append(total)
+    return offsets
