@@ -207,6 +207,140 @@ def tok_chat(key: str, user: str, system: str, generation_prompt: bool):
 @st.cache_data(show_spinner=False, max_entries=128)
 def tok_decode(key: str, ids: tuple[int, ...]):
     """IDs back to text with pieces (explorer.tokenizers.Decoded)."""
-    from explorer.tokenizers import decode
+    from explorer.token_decode import decode
 
     return decode(tok_adapter(key), list(ids))
+
+
+# --- embeddings ---
+@st.cache_resource(show_spinner="Normalising 400,000 GloVe vectors (once per server)...")
+def emb_space():
+    """GloVe with unit-length rows (explorer.embeddings.UnitSpace), built once."""
+    from explorer.embeddings import unit_space
+
+    return unit_space(glove().obj)
+
+
+@st.cache_resource(show_spinner=False)
+def emb_umap_warmup():
+    """The background UMAP JIT warm-up, started once per server process."""
+    from explorer.projections import UmapWarmup
+
+    return UmapWarmup().start()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def emb_background(n: int, exclude: tuple[str, ...]) -> list[int]:
+    """Rows of the n most frequent alphabetic GloVe words, minus `exclude`."""
+    from explorer.embeddings import background_rows
+
+    return background_rows(emb_space(), n, exclude)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def emb_project(x, method: str, dims: int, seed: int, n_neighbors: int, min_dist: float,
+                perplexity: float, metric: str, keep: tuple[int, ...] = ()):
+    """explorer.projections.project, cached per matrix and settings."""
+    from explorer.projections import ProjectionConfig, project
+
+    cfg = ProjectionConfig(method, dims, seed, n_neighbors, min_dist, perplexity, metric)
+    return project(x, cfg, keep)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def emb_sentences(sentences: tuple[str, ...]):
+    """MiniLM sentence vectors [sentence, 384], mean-pooled and L2-normalised."""
+    from explorer.embeddings import sentence_embeddings
+
+    model, tok = encoder().obj
+    return sentence_embeddings(model, tok, list(sentences), device=device())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def emb_contextual(model_key: str, word: str, sentences: tuple[str, ...]):
+    """One word's per-layer hidden states in each sentence (explorer.embeddings.Contextual)."""
+    from explorer.embeddings import contextual
+
+    model, tok = (causal_lm() if model_key == "smollm2" else encoder()).obj
+    return contextual(model, tok, word, list(sentences), device=device())
+
+
+# --- playground ---
+@st.cache_data(show_spinner=False, max_entries=64)
+def play_dataset(kind: str, n_points: int, noise: float, test_ratio: float, n_classes: int, seed: int):
+    """A seeded 2-D dataset for the playground (explorer.datasets2d.Dataset2D)."""
+    from explorer import datasets2d
+
+    return datasets2d.generate(datasets2d.DataConfig(kind, n_points, noise, test_ratio, n_classes, seed))
+
+
+@st.cache_data(show_spinner="Training a small network on 8x8 handwritten digits...", max_entries=16)
+def play_digits(hidden: int, epochs: int, activation: str, seed: int):
+    """A digits network trained on sklearn's bundled 8x8 images (explorer.digits.DigitsResult)."""
+    from explorer import digits
+
+    return digits.train_digits(digits.DigitsConfig(hidden=hidden, activation=activation, epochs=epochs,
+                                                   seed=seed), device())
+
+
+# --- ensembles ---
+def _ens_data(cfg, csv: bytes | None):
+    """The page's Dataset: a generated/bundled set, or the uploaded CSV's bytes."""
+    from explorer import tabular_data
+
+    return tabular_data.load_csv(csv, cfg) if csv is not None else tabular_data.make_dataset(cfg)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_dataset(cfg, csv: bytes | None = None):
+    """explorer.tabular_data.Dataset for a DataConfig (and CSV bytes when the source is csv)."""
+    return _ens_data(cfg, csv)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_voting(cfg, csv: bytes | None, members, vote, grid):
+    """explorer.ensembles.VotingResult."""
+    from explorer import ensembles
+
+    return ensembles.voting_study(_ens_data(cfg, csv), members, vote, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_bagging(cfg, csv: bytes | None, bag, grid):
+    """explorer.ensemble_methods.BaggingResult."""
+    from explorer import ensemble_methods
+
+    return ensemble_methods.bagging_study(_ens_data(cfg, csv), bag, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_boosting(cfg, csv: bytes | None, boost, grid):
+    """explorer.ensemble_methods.BoostResult."""
+    from explorer import ensemble_methods
+
+    return ensemble_methods.boosting_study(_ens_data(cfg, csv), boost, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_stacking(cfg, csv: bytes | None, members, stack, grid):
+    """explorer.ensemble_stacking.StackResult."""
+    from explorer import ensemble_stacking
+
+    return ensemble_stacking.stacking_study(_ens_data(cfg, csv), members, stack, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ens_biasvar(cfg, csv: bytes | None, bv, grid):
+    """explorer.ensemble_stacking.BiasVarianceResult."""
+    from explorer import ensemble_stacking
+
+    return ensemble_stacking.bias_variance(_ens_data(cfg, csv), bv, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def ens_llm_question(key: str, cfg):
+    """explorer.llm_voting.QuestionRun: SmolLM2 sampled cfg.n_samples times on one built-in question."""
+    from explorer import llm_voting
+
+    model, tok = causal_lm().obj
+    return llm_voting.sample_question(model, tok, llm_voting.BY_KEY[key], cfg, device=device())
