@@ -305,39 +305,6 @@ def adapt(key: str, obj: Any, title: str | None = None, context: int | None = No
     return cls(key, title or key, obj, context)
 
 
-def parse_ids(text: str) -> list[int]:
-    """'[101, 7592 102]' -> [101, 7592, 102]; ValueError names the first bad item."""
-    items = [s for s in text.replace(",", " ").replace("[", " ").replace("]", " ").split() if s]
-    if not items:
-        raise ValueError("Type some token IDs, e.g. 101, 1045, 2293, 102.")
-    out = []
-    for item in items:
-        if not item.isdigit() or not item.isascii():
-            raise ValueError(f"'{item[:20]}' is not a token ID: IDs are whole numbers >= 0.")
-        out.append(int(item))
-    if len(out) > MAX_IDS:
-        raise ValueError(f"{len(out):,} IDs given; the limit is {MAX_IDS:,}.")
-    return out
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """IDs turned back into text, with each token's piece and bytes."""
-
-    ids: np.ndarray  # [token]
-    pieces: tuple[str, ...]  # [token]
-    raw: tuple[bytes, ...]  # [token]
-    text: str
-
-
-def decode(adapter: Adapter, ids: list[int]) -> Decoded:
-    """Decode `ids` with `adapter`; ValueError for IDs not in its vocabulary."""
-    adapter.check_ids(ids)
-    pieces = tuple(adapter.piece(i) for i in ids)
-    raw = tuple(adapter.raw(i) for i in ids)
-    return Decoded(np.asarray(ids, dtype=np.int64), pieces, raw, adapter.decode(ids))
-
-
 def load_hub(hub_id: str) -> HFAdapter:
     """A tokenizer from a user-typed hub id; fails fast with a clear message offline."""
     from transformers import AutoTokenizer

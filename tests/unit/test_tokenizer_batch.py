@@ -1,0 +1,93 @@
+"""Unit tests for explorer.token_batch: padding, truncation and the attention mask."""
+import numpy as np
+import pytest
+
+from explorer import models
+from explorer.token_batch import BatchConfig, make_batch, split_lines
+from explorer.token_presets import NOTES_BATCH
+from explorer.tokenizers import adapt
+
+
+@pytest.fixture(scope="module")
+def bert():
+    """MiniLM's uncased BERT WordPiece tokenizer in its adapter."""
+    return adapt("bert", models.load_tokenizer("bert").obj, "BERT")
+
+
+@pytest.fixture(scope="module")
+def gpt2():
+    """GPT-2's tiktoken encoding in its adapter."""
+    return adapt("gpt2", models.load_tokenizer("gpt2").obj, "GPT-2")
+
+
+def test_notes_batch_worked_by_hand(bert):
+    """Check the notes' three sentences: lengths 6, 8, 6 -> two [PAD]=0 on rows 0 and 2."""
+    # [CLS] bert is great . [SEP]                 -> 6 tokens
+    # [CLS] transformers excel in nl ##p . [SEP]  -> 8 tokens (the longest)
+    # [CLS] token ##ization matters . [SEP]       -> 6 tokens
+    b = make_batch(bert, list(NOTES_BATCH), BatchConfig())
+    assert b.input_ids.tolist() == [
+        [101, 14324, 2003, 2307, 1012, 102, 0, 0],
+        [101, 19081, 24970, 1999, 17953, 2361, 1012, 102],
+        [101, 19204, 3989, 5609, 1012, 102, 0, 0]]
+    assert b.attention_mask.tolist() == [[1, 1, 1, 1, 1, 1, 0, 0], [1] * 8, [1, 1, 1, 1, 1, 1, 0, 0]]
+    assert b.is_pad.sum() == 4 and b.pad_id == 0 and b.pad_token == "[PAD]"
+    assert b.pieces[2][:3] == ("[CLS]", "token", "##ization")
+    assert b.lengths.tolist() == [6, 8, 6] and not b.ragged
+
+
+@pytest.mark.parametrize("config", [
+    BatchConfig(), BatchConfig(side="left"),
+    BatchConfig(padding="max_length", max_length=10),
+    BatchConfig(padding="max_length", max_length=5, truncation=True),
+    BatchConfig(padding="longest", max_length=4, truncation=True, side="left"),
+])
+def test_parity_with_hugging_face_batching(bert, config):
+    """Check input_ids and attention_mask equal BERT's own tokenizer(...) for the same options."""
+    ref = bert.obj(list(NOTES_BATCH), padding=config.padding, max_length=config.max_length,
+                   truncation=config.truncation, padding_side=config.side)
+    b = make_batch(bert, list(NOTES_BATCH), config)
+    assert b.input_ids.tolist() == ref["input_ids"]
+    assert b.attention_mask.tolist() == ref["attention_mask"]
+
+
+def test_truncation_keeps_added_special_tokens(bert):
+    """Check truncating to 4 keeps [CLS] and [SEP] and counts the dropped text tokens."""
+    b = make_batch(bert, list(NOTES_BATCH), BatchConfig(max_length=4, truncation=True))
+    assert (b.input_ids[:, 0] == 101).all() and (b.input_ids[:, -1] == 102).all()
+    assert b.truncated.tolist() == [2, 4, 2]
+
+
+def test_tiktoken_batch_pads_with_end_of_text_on_the_left(gpt2):
+    """Check GPT-2 (no pad token) pads with 50256 on the left, stated, mask 0 there."""
+    b = make_batch(gpt2, ["Hi", "Hello there friend"], BatchConfig(side="left"))
+    assert b.pad_id == 50256 and "no pad token" in b.pad_note
+    assert b.input_ids[0].tolist() == [50256, 50256, 17250]
+    assert b.attention_mask.tolist() == [[0, 0, 1], [1, 1, 1]]
+    assert not b.is_added.any()
+
+
+def test_no_padding_gives_a_ragged_batch(gpt2):
+    """Check padding='none' leaves short rows ragged (-1 cells, mask 0) and says so."""
+    b = make_batch(gpt2, ["Hi", "Hello there"], BatchConfig(padding="none"))
+    assert b.ragged and b.input_ids[0].tolist() == [17250, -1]
+    assert b.attention_mask[0].tolist() == [1, 0] and not b.is_pad.any()
+
+
+def test_batch_config_and_input_validation(gpt2):
+    """Check bad options and empty or oversized batches raise ValueError with the rule."""
+    for bad in (dict(padding="max"), dict(side="middle"), dict(max_length=0)):
+        with pytest.raises(ValueError):
+            BatchConfig(**bad)
+    with pytest.raises(ValueError, match="at least one"):
+        make_batch(gpt2, [], BatchConfig())
+    with pytest.raises(ValueError, match="at most 16"):
+        make_batch(gpt2, ["x"] * 17, BatchConfig())
+    assert split_lines("a\n\n  \nb\r\n") == ["a", "b"]
+
+
+def test_mask_sums_equal_lengths(gpt2):
+    """Check each row's attention_mask sums to its token count before padding."""
+    b = make_batch(gpt2, ["one", "two words", "three words here"], BatchConfig(padding="max_length", max_length=6))
+    assert b.input_ids.shape == (3, 6)
+    assert np.array_equal(b.attention_mask.sum(axis=1), b.lengths)

@@ -1,0 +1,144 @@
+"""Unit tests for the inspector's diff, chat template, presets, state, HTML and figures."""
+import html
+import re
+
+import numpy as np
+import pytest
+
+from explorer import models
+from explorer.figures import tokens as figs
+from explorer.figures.tokens_html import chip_text, id_colour, piece_strip, token_panel
+from explorer.token_batch import BatchConfig, make_batch
+from explorer.token_chat import ChatConfig, chat_view, has_template
+from explorer.token_diff import diff_cuts, diff_tokenized
+from explorer.token_presets import PRESETS, claim_grid, claim_matches
+from explorer.tokenizer_state import TokenizerState
+from explorer.tokenizers import adapt
+
+XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&"
+
+
+@pytest.fixture(scope="module")
+def toks():
+    """GPT-2, BERT and SmolLM2 adapters."""
+    out = {}
+    for key in ("gpt2", "bert", "smollm2-tok"):
+        loaded = models.load_tokenizer(key)
+        out[key] = adapt(key, loaded.obj, loaded.spec.title, loaded.spec.context)
+    return out
+
+
+def test_diff_hand_cases():
+    """Check a shared cut is agreed, an extra cut marks its segment, spaces are ignored."""
+    d = diff_cuts("unbelievable", [[(0, 2), (2, 12)], [(0, 12)]])
+    assert d.segments.tolist() == [[0, 12]] and d.differs.tolist() == [True]
+    same = diff_cuts("a cat", [[(0, 1), (1, 5)], [(0, 1), (2, 5)]])  # ' cat' vs 'cat'
+    assert same.differs.tolist() == [False, False]
+    assert same.segments.tolist() == [[0, 1], [2, 5]]
+
+
+def test_diff_marks_npl_and_only_its_tokens(toks):
+    """Check GPT-2 vs BERT on 'I love NPL.' differ only on 'NPL' (N|PL vs np|##l)."""
+    results = [toks["gpt2"].tokenize("I love NPL."), toks["bert"].tokenize("I love NPL.")]
+    d = diff_tokenized(results)
+    data = b"I love NPL."
+    bad = [data[s:e] for (s, e), f in zip(d.segments.tolist(), d.differs) if f]
+    assert bad == [b"NPL"]
+    assert [p for p, f in zip(results[1].pieces, d.token_differs[1]) if f] == ["np", "##l"]
+    with pytest.raises(ValueError):
+        diff_tokenized([results[0], toks["gpt2"].tokenize("other")])
+
+
+def test_token_panel_escapes_every_piece_of_text(toks):
+    """Check script-like text reaches the HTML only escaped: no live tag or attribute."""
+    t = toks["gpt2"].tokenize(XSS)
+    out = token_panel(t, "p0", markers=False)
+    body = out.split("</style>", 1)[1]
+    assert "<script" not in body and "<img" not in body
+    assert "&lt;" in body
+    tags = set(re.findall(r"<\s*([a-zA-Z]+)", body))
+    assert tags <= {"div", "span", "br"}
+    assert "onerror=" not in re.sub(r"&[a-z#0-9]+;", "", body.replace("onerror=alert", ""))
+    strip = piece_strip(t.pieces, t.raw, t.ids)
+    assert "<script" not in strip.split("</style>", 1)[1]
+    with pytest.raises(ValueError):
+        token_panel(t, "p0{}")
+
+
+def test_token_panel_links_ids_and_marks_added(toks):
+    """Check each token has a chip and an ID chip sharing class k<i> and colour; [CLS] is marked."""
+    t = toks["bert"].tokenize("Hi")
+    out = token_panel(t, "p1", differs=np.array([False, True, False]))
+    for i, token_id in enumerate(t.ids.tolist()):
+        assert out.count(f"k{i}") >= 3  # chip, ID chip, hover CSS
+        assert out.count(id_colour(token_id)) >= 2
+    assert out.count("added") >= 2 and "tk k1 diff" in out
+    assert ".tokv.p1:has(.k0:hover) .k0" in out
+
+
+def test_chip_text_never_shows_replacement_char():
+    """Check partial UTF-8 shows as bytes in both views; markers mode shows the vocab piece."""
+    assert chip_text("ä½", "你".encode()[:2], markers=False) == "<0xE4><0xBD>"
+    assert chip_text("ä½", "你".encode()[:2], markers=True) == "<0xE4><0xBD>"
+    assert chip_text("Ġworld", b" world", markers=True) == "Ġworld"
+    assert chip_text("Ċ", b"\n", markers=False) == "↵"
+
+
+def test_id_colour_is_stable_per_id():
+    """Check the same ID always gets the same colour and neighbours differ."""
+    assert id_colour(101) == id_colour(101) != id_colour(102)
+
+
+def test_chat_template_wraps_the_message(toks):
+    """Check SmolLM2's template: same IDs as apply_chat_template, user tokens marked, roles added."""
+    view = chat_view(toks["smollm2-tok"], ChatConfig(user="Hi <b>there</b>"))
+    assert view.tokens.ids.tolist() == view.template_ids.tolist()
+    assert view.rendered.startswith("<|im_start|>system\n")
+    assert view.rendered.endswith("<|im_start|>user\nHi <b>there</b><|im_end|>\n<|im_start|>assistant\n")
+    user_text = b"".join(r for r, u in zip(view.tokens.raw, view.from_user) if u)
+    assert user_text == b"Hi <b>there</b>"
+    no_prompt = chat_view(toks["smollm2-tok"], ChatConfig(user="Hi", add_generation_prompt=False))
+    assert not no_prompt.rendered.endswith("assistant\n")
+    assert not has_template(toks["gpt2"])
+    with pytest.raises(ValueError, match="no chat template"):
+        chat_view(toks["bert"], ChatConfig())
+    with pytest.raises(ValueError, match="user message"):
+        ChatConfig(user="  ")
+
+
+def test_notes_claims_against_real_bert(toks):
+    """Check the notes' bert-base-cased claims disagree with uncased BERT, as the page says."""
+    real = toks["bert"].tokenize(PRESETS["npl"].text)
+    assert claim_matches(PRESETS["npl"], real) == {"tokens": False, "ids": False}
+    unb = toks["bert"].tokenize("unbelievable")
+    assert unb.pieces == ("[CLS]", "unbelievable", "[SEP]")
+    grid = claim_grid(PRESETS["padding"])
+    assert grid.shape == (3, 7) and grid[0, -3:].tolist() == [119, 0, 0]  # the missing [SEP]
+
+
+def test_state_round_trip_and_bad_values():
+    """Check the view state keeps valid values, drops junk and writes only non-defaults."""
+    s = TokenizerState.from_query({"tk": "gpt2|nope|bert", "mode": "evil", "maxlen": "99999",
+                                   "text": "x" * 30_000, "trunc": "1"})
+    assert s.tk == ("gpt2", "bert") and s.mode == "compare" and s.maxlen == 4096
+    assert s.text == "I love NPL." and s.trunc is True
+    assert TokenizerState().to_query() == {}
+    q = TokenizerState(mode="batch", side="left").to_query()
+    assert q == {"mode": "batch", "side": "left"}
+    assert TokenizerState.from_query(q) == TokenizerState(mode="batch", side="left")
+
+
+def test_figures_escape_and_shape(toks):
+    """Check the gauge has one bar per tokenizer and the grid escapes pieces and marks pads."""
+    results = [toks["gpt2"].tokenize(XSS), toks["bert"].tokenize(XSS)]
+    gauge = figs.context_gauge(results)
+    assert len(gauge.data[0].y) == 2 and gauge.data[0].x[0] == pytest.approx(100 * results[0].n_tokens / 1024)
+    b = make_batch(toks["gpt2"], [XSS, "hi"], BatchConfig())
+    grid = figs.batch_grid(b)
+    cells = [c for row in grid.data[0].text for c in row]
+    assert not any("<script" in c or "<img" in c for c in cells)
+    assert grid.data[0].z[1][-1] == figs.PAD
+    table = figs.token_table(results)
+    assert len(table) == sum(r.n_tokens for r in results)
+    assert set(table["tokenizer"]) == {"GPT-2 BPE", "BERT WordPiece (MiniLM)"}
+    assert html.escape("<") not in "".join(table["text"])  # the table holds raw text, not HTML
