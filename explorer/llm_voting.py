@@ -1,0 +1,184 @@
+"""Self-consistency: sample an LLM N times, extract each answer, take the majority.
+
+    >>> run = sample_question(model, tok, QUESTIONS[0], LLMVoteConfig(n_samples=5), device=cpu)
+    >>> run.extracted          # [sample] normalized answers, "" when none was found
+    ('paris', 'paris', 'lyon', 'paris', 'paris')
+    >>> run.vote_correct       # [n]: is the majority of the first n samples right?
+
+Voting only helps when one sample is right more often than any single wrong
+answer; when the model is usually wrong, more samples make the wrong
+majority more certain. Every sample costs tokens, so accuracy is shown
+against tokens spent.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+MAX_SAMPLES = 15
+MAX_NEW_TOKENS = 12
+INSTRUCTION = "Answer with one word or one number only."
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+FILLER = frozenset("the a an is are it its it's answer of in on to and or be was that this "
+                   "there i my".split())
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with one known short answer; kind says how answers are extracted."""
+
+    key: str
+    text: str
+    answer: str  # normalized: lowercase word, or digits
+    kind: str  # "number" | "word"
+
+
+QUESTIONS = (
+    Question("capital", "What is the capital of France?", "paris", "word"),
+    Question("add", "What is 2 + 2?", "4", "number"),
+    Question("spider", "How many legs does a spider have?", "8", "number"),
+    Question("sky", "What color is the sky on a clear day?", "blue", "word"),
+    Question("times", "What is 3 times 4?", "12", "number"),
+    Question("planet", "What is the largest planet in our solar system?", "jupiter", "word"),
+    Question("week", "How many days are in a week?", "7", "number"),
+    Question("opposite", "What is the opposite of hot?", "cold", "word"),
+    Question("minus", "What is 15 minus 7?", "8", "number"),
+    Question("gold", "What is the chemical symbol for gold?", "au", "word"),
+    Question("continents", "How many continents are there on Earth?", "7", "number"),
+    Question("spain", "What language is mainly spoken in Spain?", "spanish", "word"),
+)
+BY_KEY = {q.key: q for q in QUESTIONS}
+DEFAULT_KEYS = ("capital", "add", "spider", "planet")
+
+
+@dataclass(frozen=True)
+class LLMVoteConfig:
+    """How many samples per question, at what temperature, from which seed."""
+
+    n_samples: int = 5
+    temperature: float = 0.7
+    seed: int = 0
+    max_new_tokens: int = MAX_NEW_TOKENS
+
+    def __post_init__(self):
+        if not 1 <= self.n_samples <= MAX_SAMPLES:
+            raise ValueError(f"n_samples must be in 1..{MAX_SAMPLES}")
+        if not 0.05 <= self.temperature <= 3.0:
+            raise ValueError("temperature must be in 0.05..3 (use the greedy answer for 0)")
+        if not 1 <= self.max_new_tokens <= 64:
+            raise ValueError("max_new_tokens must be in 1..64")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+(?:'[a-z]+)?|\d+", text.lower().replace(",", ""))
+
+
+def extract_answer(reply: str, question: Question) -> str:
+    """The first candidate answer in `reply` that is not copied from the question.
+
+    Numbers: the first integer (digits or zero..twenty spelled out).
+    Words: the first word that is neither filler ("the", "is") nor in the question.
+    Returns "" when nothing qualifies (that sample abstains from the vote).
+    """
+    asked = set(_words(question.text))
+    for token in _words(reply):
+        if question.kind == "number":
+            value = token if token.isdigit() else NUMBER_WORDS.get(token)
+            if value is not None and value not in asked:
+                return str(int(value))
+        elif not token.isdigit() and token not in FILLER and token not in asked:
+            return token
+    return ""
+
+
+def majority(answers: list[str] | tuple[str, ...]) -> str:
+    """Most common non-empty answer; ties go to the one seen first; "" if all abstain."""
+    counts = Counter(a for a in answers if a)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+@dataclass(frozen=True)
+class QuestionRun:
+    """N sampled replies to one question, their answers and the running vote."""
+
+    question: Question
+    texts: tuple[str, ...]  # [sample] raw replies
+    extracted: tuple[str, ...]  # [sample]
+    tokens: np.ndarray  # [sample] generated tokens (up to and including end-of-turn)
+    correct: np.ndarray  # [sample] bool
+    votes: tuple[str, ...]  # [n] majority of the first n samples
+    vote_correct: np.ndarray  # [n] bool
+    greedy_text: str
+    greedy_answer: str
+
+
+def _prompt(tok, question: Question, device: torch.device) -> torch.Tensor:
+    chat = [{"role": "user", "content": f"{question.text} {INSTRUCTION}"}]
+    text = tok.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+    return tok(text, return_tensors="pt").input_ids.to(device)  # [1, prompt_len]
+
+
+def _decode(tok, out: torch.Tensor, prompt_len: int) -> tuple[list[str], np.ndarray]:
+    """Replies and token counts from generate() output [seq, prompt_len + new]."""
+    new = out[:, prompt_len:]
+    eos = tok.eos_token_id
+    counts = []
+    for row in new.tolist():
+        counts.append(row.index(eos) + 1 if eos in row else len(row))
+    texts = [tok.decode(r[: c], skip_special_tokens=True).strip() for r, c in zip(new.tolist(), counts)]
+    return texts, np.array(counts)
+
+
+@torch.no_grad()
+def sample_question(model, tok, question: Question, cfg: LLMVoteConfig, *, device: torch.device
+                    ) -> QuestionRun:
+    """Greedy reply plus cfg.n_samples sampled replies (seeded per question), then the votes."""
+    ids = _prompt(tok, question, device)
+    common = dict(max_new_tokens=cfg.max_new_tokens, pad_token_id=tok.eos_token_id,
+                  attention_mask=torch.ones_like(ids))
+    greedy = model.generate(ids, do_sample=False, **common)
+    seed = cfg.seed * 1000 + QUESTIONS.index(question) if question in QUESTIONS else cfg.seed
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):  # seed locally, leave global RNG as it was
+        torch.manual_seed(seed)
+        out = model.generate(ids, do_sample=True, temperature=cfg.temperature, top_k=0, top_p=1.0,
+                             num_return_sequences=cfg.n_samples, **common)
+    texts, counts = _decode(tok, out, ids.shape[1])
+    extracted = tuple(extract_answer(t, question) for t in texts)
+    votes = tuple(majority(extracted[: n + 1]) for n in range(len(extracted)))
+    g_text = _decode(tok, greedy, ids.shape[1])[0][0]
+    return QuestionRun(question, tuple(texts), extracted, counts,
+                       np.array([a == question.answer for a in extracted]), votes,
+                       np.array([v == question.answer for v in votes]), g_text, extract_answer(g_text, question))
+
+
+@dataclass(frozen=True)
+class VoteSummary:
+    """Accuracy and cost against the number of samples, over several questions."""
+
+    n: np.ndarray  # [n] 1..N samples
+    vote_acc: np.ndarray  # [n] share of questions whose majority of n samples is right
+    tokens: np.ndarray  # [n] mean tokens spent per question for n samples
+    single_acc: float  # share of all single samples that are right
+    greedy_acc: float  # share of questions the greedy reply gets right
+    per_question_p: np.ndarray  # [question] share of that question's samples that are right
+
+
+def summarize(runs: list[QuestionRun] | tuple[QuestionRun, ...]) -> VoteSummary:
+    """Average the per-question vote curves; needs at least one run."""
+    if not runs:
+        raise ValueError("No questions were run.")
+    n = len(runs[0].extracted)
+    return VoteSummary(
+        n=np.arange(1, n + 1),
+        vote_acc=np.mean([r.vote_correct for r in runs], axis=0),
+        tokens=np.mean([np.cumsum(r.tokens) for r in runs], axis=0),
+        single_acc=float(np.mean([r.correct.mean() for r in runs])),
+        greedy_acc=float(np.mean([r.greedy_answer == r.question.answer for r in runs])),
+        per_question_p=np.array([r.correct.mean() for r in runs]))
