@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explorer.sampling import SamplingConfig, choose, processor_list
+from explorer.sampling import PipelineResult, SamplingConfig, choose, processor_list, run_pipeline
 
 MAX_NEW_TOKENS = 200  # per request; keeps a CPU step loop under ~15 s
 MAX_PATH = 400  # tokens a path (and a shared link) may hold
@@ -173,6 +173,11 @@ class Samples:
     counts: tuple[tuple[str, int], ...]  # distinct texts, most common first
     entropy_final: np.ndarray  # [sample, step] nats
 
+    @property
+    def effective_choices(self) -> np.ndarray:
+        """[sample, step] exp(entropy) of each sampled distribution."""
+        return np.exp(self.entropy_final)
+
 
 @torch.no_grad()
 def sample_many(model, tok, prompt_ids, cfg: SamplingConfig, n: int, run: RunConfig,
@@ -228,6 +233,15 @@ class Lens:
     top_ids: np.ndarray  # [layer+1] each layer's top token
     top_pieces: tuple[str, ...]  # [layer+1]
 
+    @property
+    def first_top_layer(self) -> int | None:
+        """First layer from which the target stays the top prediction, or None."""
+        top = self.rank == 1
+        if not top[-1]:
+            return None
+        last_miss = np.flatnonzero(~top)
+        return int(self.layers[last_miss[-1] + 1]) if last_miss.size else int(self.layers[0])
+
 
 @torch.no_grad()
 def logit_lens(model, tok, context_ids, target: int, device: torch.device = torch.device("cpu")) -> Lens:
@@ -246,3 +260,12 @@ def logit_lens(model, tok, context_ids, target: int, device: torch.device = torc
         tops.append(int(p.argmax()))
     return Lens(np.arange(len(states)), np.array(ranks), np.array(probs, np.float32),
                 np.array(tops), tuple(tok.decode([t]) for t in tops))
+
+
+@torch.no_grad()
+def decision(model, prompt_ids, path_ids, cfg: SamplingConfig,
+             device: torch.device = torch.device("cpu")) -> PipelineResult:
+    """Every pipeline stage for the token that follows prompt + path (full vocabulary)."""
+    ids = torch.tensor([list(prompt_ids) + list(path_ids)], dtype=torch.long, device=device)
+    logits = model(ids, logits_to_keep=1).logits[0, -1]  # [vocab]
+    return run_pipeline(logits, ids[0], cfg, prompt_len=len(prompt_ids))

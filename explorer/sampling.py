@@ -186,6 +186,11 @@ class PipelineResult:
     def entropy_final(self) -> float:
         return entropy(self.final_probs)
 
+    @property
+    def effective_choices(self) -> float:
+        """exp(entropy) of the sampled distribution: 1 = no real choice."""
+        return math.exp(self.entropy_final)
+
 
 def _stage(spec_name: str, detail: str, in_gen: bool, active: bool, scores: torch.Tensor) -> Stage:
     row = scores[0].float()
@@ -219,3 +224,28 @@ def choose(probs: torch.Tensor, greedy: bool, generator: torch.Generator | None)
     if greedy:
         return probs.argmax(dim=-1)
     return torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
+
+
+@dataclass(frozen=True)
+class TopTokens:
+    """The tokens worth drawing for one decision, plus the mass of everything else."""
+
+    stage: str  # which stage p_stage comes from
+    ids: np.ndarray  # [n] by max(p_base, p_stage), descending
+    pieces: tuple[str, ...]  # [n] decoded token text
+    logits: np.ndarray  # [n] raw model logits
+    p_base: np.ndarray  # [n] softmax(raw logits)
+    p_stage: np.ndarray  # [n] after the chosen stage (0 = filtered out)
+    rest_base: float  # probability of all other tokens
+    rest_stage: float
+
+
+def top_tokens(result: PipelineResult, decode, n: int = 15, stage: int = -1) -> TopTokens:
+    """Pick the n most relevant tokens of one stage; `decode(id) -> str`."""
+    chosen = result.stages[stage]
+    score = np.maximum(result.base_probs, chosen.probs)  # [vocab]
+    ids = np.argsort(-score, kind="stable")[:n]
+    return TopTokens(chosen.name, ids, tuple(decode(int(i)) for i in ids),
+                     result.stages[0].scores[ids], result.base_probs[ids], chosen.probs[ids],
+                     float(max(0.0, 1.0 - result.base_probs[ids].sum())),
+                     float(max(0.0, 1.0 - chosen.probs[ids].sum())))
