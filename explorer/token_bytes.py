@@ -10,6 +10,8 @@ Example:
     '<0xE4><0xBD>'
     >>> show_bytes(b" hi\\n", visible_space=True)
     '·hi↵'
+    >>> show_bytes("\\u200d".encode())
+    '<U+200D>'
 """
 from __future__ import annotations
 
@@ -70,9 +72,13 @@ def _show_char(ch: str, visible_space: bool) -> str:
         return VISIBLE[ch]
     if ch in ("\n", "\t", " "):
         return ch
-    if unicodedata.category(ch) == "Cc" or ch == "\x7f":
+    category = unicodedata.category(ch)
+    if category == "Cc":
         # Control characters (NUL, ESC, ...) are invisible or break layout: show the byte.
         return hex_bytes(ch.encode())
+    if category == "Cf":
+        # Invisible format characters (zero-width joiner, right-to-left override): name them.
+        return f"<U+{ord(ch):04X}>"
     return ch
 
 

@@ -90,6 +90,7 @@ def test_show_bytes_hand_cases():
     assert show_bytes(b"a\x00b") == "a<0x00>b"
     assert show_bytes(b" hi\n\t", visible_space=True) == "·hi↵⇥"
     assert show_bytes("é".encode() + b"\xff") == "é<0xFF>"
+    assert show_bytes("👩\u200d💻 \u202eabc".encode()) == "👩<U+200D>💻 <U+202E>abc"
 
 
 def test_byte_alphabet_matches_gpt2_conventions():

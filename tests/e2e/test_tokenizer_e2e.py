@@ -1,0 +1,70 @@
+"""E2E: the Tokenizer inspector in real Chromium: chips, hover links, shared links, no XSS."""
+from pathlib import Path
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+
+SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
+
+
+def _shot(page: Page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"tokenizer-{name}.png"), full_page=True)
+
+
+def test_compare_view_chips_hover_linking_and_bytes(page: Page, app_url):
+    """Check four panels of chips render, CJK/emoji bytes show as <0xNN>, hover outlines the ID."""
+    text = "Tokyo 東京 👩‍💻 unbelievable"
+    open_app(page, f"{app_url}/tokenizer?{urlencode({'text': text})}")
+    assert_no_exception(page)
+    panels = page.locator(".tokv")
+    expect(panels).to_have_count(4)
+    gpt2 = page.locator(".tokv.p0")
+    expect(gpt2.locator(".tk").first).to_have_text("Tok")
+    expect(gpt2).to_contain_text("<0xE6><0x9D>")  # first bytes of 東 in GPT-2
+    expect(gpt2).not_to_contain_text("\ufffd")
+    chip, id_chip = gpt2.locator(".tk.k1"), gpt2.locator(".ti.k1")
+    expect(id_chip).to_have_css("outline-style", "none")
+    chip.hover()
+    expect(id_chip).to_have_css("outline-style", "solid")
+    expect(page.locator(".tokv.p2 .tk.added").first).to_have_text("[CLS]")
+    _shot(page, "compare")
+
+
+def test_shared_link_restores_batch_mode(page: Page, app_url):
+    """Check a link with batch settings restores mode, tokenizers, padding side and the grid."""
+    query = {"mode": "batch", "tk": "bert|gpt2", "side": "left", "padding": "max_length",
+             "maxlen": "9"}
+    open_app(page, f"{app_url}/tokenizer?{urlencode(query)}")
+    assert_no_exception(page)
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("radio", name="Batch & padding")).to_be_checked()
+    expect(main.get_by_role("radio", name="left")).to_be_checked()
+    expect(main.get_by_role("radio", name="max_length")).to_be_checked()
+    chips = main.locator("[data-testid='stMultiSelect'] .react-aria-ComboBox [data-tag-index]")
+    expect(chips).to_have_count(2)
+    expect(chips.first).to_contain_text("BERT")
+    expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(2)
+    expect(main.locator("[data-testid='stCode']").first).to_contain_text(
+        "input_ids = [[0, 0, 0, 101, 14324")
+    _shot(page, "batch")
+
+
+def test_typed_script_never_runs(page: Page, app_url):
+    """Check script-like text typed into the box is shown as text and no dialog ever opens."""
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page, f"{app_url}/tokenizer")
+    box = page.locator("[data-testid='stTextArea'] textarea").first
+    evil = "<script>alert('x')</script><img src=x onerror=alert(1)><svg onload=alert(2)>"
+    box.fill(evil)
+    box.press("Control+Enter")
+    wait_ready(page)
+    expect(page.locator(".tokv.p0")).to_contain_text("<script>", timeout=60_000)
+    expect(page.locator(".tokv img, .tokv svg, .tokv script")).to_have_count(0)
+    page.locator(".tokv.p0 .tk").nth(1).hover()
+    assert_no_exception(page)
+    assert "%3Cscript%3E" in page.url or "<script>" in page.url
+    assert dialogs == []
