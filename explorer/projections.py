@@ -19,6 +19,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
+
+from explorer.device import default_threads
 
 METHODS = ("pca", "umap", "tsne")
 METRICS = ("cosine", "euclidean")
@@ -159,13 +162,16 @@ def project(x: np.ndarray, cfg: ProjectionConfig, keep: tuple[int, ...] = ()) ->
         method = "pca"
     start = time.perf_counter()
     explained = None
-    if method == "pca":
-        coords, explained = _pca(sub, cfg.dims, cfg.seed)
-    else:
-        coords = (_umap if method == "umap" else _tsne)(sub, cfg, notes)
-    seconds = time.perf_counter() - start
-    metric = cfg.metric if len(sub) > 1 else "euclidean"
-    trust, t_n = trust_score(sub, coords, metric, TRUST_K, cfg.seed)
+    # OpenMP/BLAS threads fighting for busy cores made t-SNE 25x slower (and its
+    # sums order-dependent): use the same deliberate thread count as torch.
+    with threadpool_limits(limits=default_threads()):
+        if method == "pca":
+            coords, explained = _pca(sub, cfg.dims, cfg.seed)
+        else:
+            coords = (_umap if method == "umap" else _tsne)(sub, cfg, notes)
+        seconds = time.perf_counter() - start
+        metric = cfg.metric if len(sub) > 1 else "euclidean"
+        trust, t_n = trust_score(sub, coords, metric, TRUST_K, cfg.seed)
     trust_k = min(TRUST_K, (t_n - 1) // 2)
     return Projection(coords, rows, x.shape[0], method, tuple(notes), trust, trust_k, t_n,
                       seconds, explained)

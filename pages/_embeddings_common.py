@@ -33,7 +33,9 @@ def projection_controls(state) -> None:
         st.radio("Distance", ["cosine", "euclidean"], key="emb.metric", horizontal=True,
                  help="Used for neighbours, UMAP / t-SNE and the trust score.")
         st.number_input("Seed", 0, 1_000_000, step=1, key="emb.seed",
-                        help="Same seed + same settings = the same picture (and the same link).")
+                        help="Same seed + same settings = the same picture (and the same link). "
+                             "UMAP and the background sample change with it; t-SNE starts "
+                             "from PCA here, so its picture does not.")
 
 
 @st.fragment(run_every=2)
