@@ -6,7 +6,7 @@ from explorer.sources import ModelUnavailable
 from pages import _cache
 from pages._embeddings_text import contextual_mode, sentences_mode
 from pages._embeddings_words import analogy_mode, axes_mode, neighbours_mode, words_mode
-from pages._state import sync_widgets, write_url
+from pages._state import read_widgets, sync_widgets, write_url
 
 MODE_LABELS = {"words": "Words", "analogy": "Analogy", "axes": "Semantic axes",
                "neighbours": "Neighbours", "sentences": "Sentences", "contextual": "Contextual"}
@@ -27,7 +27,8 @@ INTRO = {
 }
 
 st.title("Embedding space")
-state = sync_widgets(EmbeddingsState, "emb")
+sync_widgets(EmbeddingsState, "emb")
+state = read_widgets(EmbeddingsState, "emb")  # widget values are current before they are drawn
 _cache.emb_umap_warmup()  # starts the background JIT warm-up once per server; never waits
 
 st.segmented_control("Mode", MODES, format_func=MODE_LABELS.get, key="emb.mode",

@@ -1,0 +1,181 @@
+"""AppTest for the Embedding space page: every mode, shared links, bad input."""
+import pytest
+
+from tests.app._apptest import run_page
+
+PAGE = "pages/embeddings.py"
+
+
+def _texts(at, kind: str) -> str:
+    return " ".join(str(e.value) for e in getattr(at, kind))
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_default_words_view():
+    """Check the default view projects the royalty preset with PCA and a trust score."""
+    at = run_page(PAGE)
+    assert not at.exception
+    assert at.text_area(key="emb.words").value.startswith("king, queen")
+    metrics = _metrics(at)
+    assert metrics["Points shown"] == "10 of 10"
+    assert 0 < float(metrics["Trustworthiness"]) <= 1
+    assert "Nearest to “king”" in _texts(at, "markdown")
+    assert dict(at.query_params) == {}
+
+
+def test_unknown_and_duplicate_words():
+    """Check an unknown word is named with close spellings and duplicates are reported."""
+    at = run_page(PAGE, {"words": "king, qeen, king, <script>alert(1)</script>"})
+    assert not at.exception
+    warnings = _texts(at, "warning")
+    assert "“qeen” is not in GloVe" in warnings and "queen" in warnings
+    assert "<script>alert(1)</script>" in warnings  # shown as text, not run
+    assert "king" in _texts(at, "caption")  # "Ignored duplicates: king"
+
+
+def test_no_known_words_is_a_message():
+    """Check a word list GloVe does not know gives a warning, not a crash."""
+    at = run_page(PAGE, {"words": "zzqxv"})
+    assert not at.exception
+    assert "Type at least one word" in _texts(at, "warning")
+
+
+def test_preset_and_background_change_url():
+    """Check loading a preset and adding background words updates widgets and the URL."""
+    at = run_page(PAGE)
+    at.selectbox(key="emb_preset").set_value("animals").run()
+    at.slider(key="emb.background").set_value(1000).run()
+    assert not at.exception
+    assert at.text_area(key="emb.words").value.startswith("cat, dog")
+    assert _metrics(at)["Points shown"] == "1,012 of 1,012"
+    assert at.query_params["background"] == "1000"
+    assert at.query_params["words"].startswith("cat, dog")
+
+
+def test_shared_link_restores_widgets():
+    """Check a shared link restores mode, words, method, dims, seed and parameters."""
+    query = {"words": "cat, dog, horse, cow, lion, tiger", "method": "tsne", "dims": "3",
+             "seed": "7", "perplexity": "4", "metric": "euclidean"}
+    at = run_page(PAGE, query)
+    assert not at.exception
+    assert at.text_area(key="emb.words").value == query["words"]
+    assert at.radio(key="emb.method").value == "tsne"
+    assert at.radio(key="emb.dims").value == 3
+    assert at.number_input(key="emb.seed").value == 7
+    assert at.slider(key="emb.perplexity").value == 4.0
+    assert at.radio(key="emb.metric").value == "euclidean"
+    assert dict(at.query_params) == query
+    assert "t-SNE time" in _metrics(at)
+
+
+def test_bad_url_params_fall_back():
+    """Check nonsense URL values are ignored or clamped without an exception."""
+    at = run_page(PAGE, {"mode": "zzz", "k": "-5", "dims": "9", "background": "1e9",
+                         "method": "<b>", "seed": "nan"})
+    assert not at.exception
+    assert at.segmented_control(key="emb.mode").value == "words"
+    assert at.radio(key="emb.method").value == "pca"
+    assert at.slider(key="emb.background").value == 50_000
+
+
+def test_analogy_mode():
+    """Check king - man + woman gives queen and excluding inputs is explained."""
+    at = run_page(PAGE, {"mode": "analogy"})
+    assert not at.exception
+    assert "≈ queen" in _texts(at, "success") and "0.852" in _texts(at, "success")
+    assert "would be king" in _texts(at, "caption")
+
+
+def test_analogy_shared_link_and_typing():
+    """Check paris - france + italy -> rome from a link, then typing a new word."""
+    at = run_page(PAGE, {"mode": "analogy", "a": "paris", "b": "france", "c": "italy"})
+    assert "≈ rome" in _texts(at, "success")
+    at.text_input(key="emb.c").input("japan").run()
+    assert not at.exception
+    assert "≈ tokyo" in _texts(at, "success")
+    assert at.query_params["c"] == "japan"
+
+
+def test_analogy_bad_words():
+    """Check unknown or repeated analogy words give a warning."""
+    at = run_page(PAGE, {"mode": "analogy", "a": "king", "b": "king", "c": "qqqzz"})
+    assert not at.exception
+    assert "Give three different words" in _texts(at, "warning")
+
+
+def test_axes_mode():
+    """Check semantic axes place words and show their cosine table."""
+    at = run_page(PAGE, {"mode": "axes"})
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["man → woman", "small → big"]
+    assert frame.loc["queen", "man → woman"] > frame.loc["king", "man → woman"]
+
+
+def test_neighbours_mode():
+    """Check neighbour search over all words, and a missing word message."""
+    at = run_page(PAGE, {"mode": "neighbours", "query": "frog", "k": "5"})
+    assert not at.exception
+    assert "over all 400,000 words" in _texts(at, "markdown")
+    at.text_input(key="emb.query").input("frgo").run()
+    assert "not in GloVe" in _texts(at, "warning")
+
+
+def test_sentences_mode_and_search():
+    """Check MiniLM sentence mode projects the preset and searches by meaning."""
+    at = run_page(PAGE, {"mode": "sentences"})
+    assert not at.exception
+    assert _metrics(at)["Points shown"] == "16 of 16"
+    top = at.dataframe[0].value.iloc[0]
+    assert top["label"] == "animals"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"), (b"name,label\nx,y\n", "no 'text' column"),
+])
+def test_sentence_upload_errors(content, message):
+    """Check empty and wrong-column CSV uploads show a clear error."""
+    at = run_page(PAGE, {"mode": "sentences"})
+    at.file_uploader(key="emb_upload").upload("bad.csv", content, "text/csv").run()
+    assert not at.exception
+    assert message in _texts(at, "error")
+
+
+def test_sentence_upload_good_file():
+    """Check an uploaded CSV with labels replaces the typed sentences."""
+    at = run_page(PAGE, {"mode": "sentences", "search": ""})
+    rows = "text,label\n" + "".join(f"sentence number {i},g{i % 2}\n" for i in range(8))
+    at.file_uploader(key="emb_upload").upload("ok.csv", rows.encode(), "text/csv").run()
+    assert not at.exception and not at.error
+    assert _metrics(at)["Points shown"] == "8 of 8"
+
+
+def test_contextual_mode_minilm():
+    """Check MiniLM contextual mode compares notes and model across layers."""
+    at = run_page(PAGE, {"mode": "contextual"})
+    assert not at.exception
+    text = _texts(at, "markdown")
+    assert "Study notes" in text and "peaks at layer" in text
+    assert at.slider(key="emb.layer").max == 6
+
+
+def test_contextual_smollm2_layer_clamp_and_missing_word():
+    """Check SmolLM2 offers 30 layers and a word in no sentence is an error message."""
+    at = run_page(PAGE, {"mode": "contextual", "model": "smollm2", "layer": "30"})
+    assert not at.exception
+    assert at.slider(key="emb.layer").value == 30
+    at.radio(key="emb.model").set_value("minilm").run()
+    assert at.slider(key="emb.layer").value == 6
+    at.text_input(key="emb.word").input("zebra").run()
+    assert "no sentence contains" in _texts(at, "error")
+
+
+def test_umap_request_never_blocks():
+    """Check asking for UMAP answers at once: UMAP if warm, else PCA with progress."""
+    at = run_page(PAGE, {"method": "umap"})
+    assert not at.exception
+    metrics = _metrics(at)
+    assert "UMAP time" in metrics or "PCA time" in metrics
