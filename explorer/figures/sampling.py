@@ -15,6 +15,7 @@ from explorer.sampling import PipelineResult, TopTokens
 BASE, FINAL, FILTERED = "#b8bec9", "#1f77b4", "#e4e6eb"
 PROB_SCALE = "RdYlGn"  # red = unlikely pick, green = the model was sure
 LINE_CHARS = 64  # characters per line of a token strip
+LABEL_CHARS = 30  # longer tokens are shortened with an ellipsis
 
 
 def show_piece(piece: str) -> str:
@@ -71,7 +72,7 @@ def _layout_pieces(pieces) -> tuple[list[float], list[int], list[float]]:
     """x start, line and width (in characters) of each token, wrapping long lines."""
     xs, lines, widths, x, line = [], [], [], 0.0, 0
     for piece in pieces:
-        width = max(1.5, len(show_piece(piece)) * 1.0 + 0.5)
+        width = max(1.5, min(len(show_piece(piece)), LABEL_CHARS) + 0.5)
         if x + width > LINE_CHARS and x > 0:
             x, line = 0.0, line + 1
         xs.append(x), lines.append(line), widths.append(width)
@@ -92,7 +93,7 @@ def token_strip(path: Path, highlight: np.ndarray | None = None, selected: int |
         marker=dict(color=path.p_final, colorscale=PROB_SCALE, cmin=0, cmax=1,
                     line=dict(color=line_color, width=[3 if c != "white" else 1 for c in line_color]),
                     colorbar=dict(title="p", thickness=10, len=0.8)),
-        text=[safe_label(show_piece(p), 30) for p in path.pieces], textposition="inside",
+        text=[safe_label(show_piece(p), LABEL_CHARS) for p in path.pieces], textposition="inside",
         insidetextanchor="middle", textangle=0, constraintext="none", textfont=dict(color="#111", size=14),
         hovertext=[_hover(path, i) for i in range(n)], hoverinfo="text"))
     n_lines = max(lines) + 1 if lines else 1

@@ -1,0 +1,84 @@
+"""Unit tests of the Sampling lab's URL state and figures."""
+import numpy as np
+import pytest
+import torch
+
+from explorer.figures import sampling as figs
+from explorer.generation import Lens, Path, Samples
+from explorer.sampling import SamplingConfig, run_pipeline, top_tokens
+from explorer.sampling_state import SamplingState, url_notes
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_state_round_trip():
+    """Check settings, seed and path survive to_query/from_query."""
+    state = SamplingState(prompt="Hi", temperature=0.3, top_k=40, seed=9, path=("504", "3426"), at=2)
+    query = state.to_query()
+    assert query["path"] == "504|3426" and "chat" not in query
+    assert SamplingState.from_query(query) == state
+    assert state.path_ids() == (504, 3426)
+
+
+def test_state_clamps_and_explains_bad_links():
+    """Check out-of-range values are clamped and each gets a human note."""
+    query = {"temperature": "-3", "n_new": "5000", "top_p": "nan", "seed": "abc", "path": "1|x|2"}
+    state = SamplingState.from_query(query)
+    assert state.temperature == 0.0 and state.n_new == 200 and state.top_p == 1.0
+    assert state.path_ids() == (1, 2)
+    notes = " ".join(url_notes(query))
+    assert "temperature=-3" in notes and "n_new=5000" in notes and "top_p=nan" in notes
+    assert url_notes({"temperature": "0.5"}) == []
+
+
+def test_state_builds_valid_sampling_configs():
+    """Check the state's configs are valid and the sides differ only in T and top-p."""
+    state = SamplingState(rep=1.2, a_temperature=0.3, b_temperature=1.2)
+    a, b = state.side("a"), state.side("b")
+    assert isinstance(state.sampling(), SamplingConfig)
+    assert (a.temperature, b.temperature) == (0.3, 1.2) and a.repetition_penalty == b.repetition_penalty == 1.2
+
+
+def _path(pieces):
+    n = len(pieces)
+    alt = np.tile(np.arange(8), (n, 1))
+    return Path(np.arange(3), np.arange(n), tuple(pieces), np.full(n, 0.5, np.float32),
+                np.full(n, 0.4, np.float32), np.ones(n, np.int64), np.ones(n, np.float32),
+                np.ones(n, np.float32), alt, tuple((EVIL,) * 8 for _ in range(n)),
+                np.full((n, 8), 0.1, np.float32), np.full((n, 8), 0.1, np.float32),
+                np.zeros(n, bool), "max tokens")
+
+
+def test_token_strip_escapes_and_wraps():
+    """Check script-like tokens are escaped in text and hover, and long text wraps to lines."""
+    fig = figs.token_strip(_path([EVIL, " hello", "\n", "x" * 70, "y" * 40, "z" * 5]),
+                           highlight=np.array([1, 0, 0, 0, 0, 0]))
+    bar = fig.data[0]
+    assert "<script>" not in "".join(bar.text) + "".join(bar.hovertext)
+    assert "&lt;script&gt;" in bar.text[0]
+    assert bar.text[2] == "↵" and bar.text[3].endswith("…")
+    assert list(bar.y) == [0, 0, 0, 1, 1, 2] and max(b + w for b, w in zip(bar.base, bar.x)) <= figs.LINE_CHARS + 1
+    assert list(bar.customdata) == [0, 1, 2, 3, 4, 5]
+
+
+def test_pipeline_bars_grey_out_filtered_tokens():
+    """Check filtered tokens keep their p_base bar and are labelled 'filtered'."""
+    result = run_pipeline(torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05])), torch.tensor([0]),
+                          SamplingConfig(top_k=2))
+    top = top_tokens(result, lambda i: EVIL if i == 3 else f"t{i}", n=4)
+    fig = figs.pipeline_bars(top)
+    assert list(fig.data[1].text[2:4]) == ["filtered", "filtered"]
+    assert fig.data[0].x[2] == pytest.approx(0.15)
+    assert all("<script>" not in label for label in fig.data[0].y)
+    assert fig.data[0].y[-1] == "everything else"
+    assert len(figs.stage_funnel(result).data[0].y) == len(result.stages)
+
+
+def test_samples_hist_and_lens_chart():
+    """Check the histogram counts add up and the lens chart plots one point per layer."""
+    samples = Samples(np.zeros((3, 2), int), ("a", "a", EVIL), (("a", 2), (EVIL, 1)), np.zeros((3, 2)))
+    hist = figs.samples_hist(samples)
+    assert sum(hist.data[0].x) == 3 and "<script>" not in "".join(hist.data[0].y)
+    lens = Lens(np.arange(4), np.array([900, 40, 2, 1]), np.zeros(4, np.float32), np.arange(4), ("a",) * 4)
+    assert list(figs.lens_chart(lens, EVIL).data[0].y) == [900, 40, 2, 1]
+    assert lens.first_top_layer == 3
