@@ -1,0 +1,117 @@
+"""E2E: the Attention page in real Chromium, offline: heatmaps, bertviz, long input, XSS."""
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+
+SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
+PLOT = "[data-testid='stPlotlyChart'] .main-svg"
+INJECT = "</script><script>alert('x')</script><img src=x onerror=alert('y')> end"
+
+
+def _url(app_url: str, **params: str) -> str:
+    return app_url + "/attention" + ("?" + "&".join(f"{k}={quote(v)}" for k, v in params.items()) if params else "")
+
+
+def _offline(page: Page, app_url: str) -> list[str]:
+    """Abort every request that leaves the app server; return the blocked URLs."""
+    host, blocked = urlparse(app_url).netloc, []
+
+    def route(r):
+        if urlparse(r.request.url).netloc in (host, "") or r.request.url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
+def _shot(page: Page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"attention-{name}.png"), full_page=True)
+
+
+def test_default_heatmap_renders_with_labels(page: Page, app_url):
+    """Check the default preset draws a labelled heatmap and names where 'it' looks."""
+    open_app(page, _url(app_url))
+    expect(page.locator("h1").first).to_have_text("Attention heatmaps")
+    expect(page.locator(PLOT).first).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stPlotlyChart']").first).to_contain_text("mat")
+    expect(page.get_by_text("ranks #", exact=False).first).to_be_visible()
+    assert_no_exception(page)
+    _shot(page, "heatmap")
+
+
+def test_shared_link_restores_widgets(page: Page, app_url):
+    """Check a link with model, text, layer, head and toggles reopens that exact view."""
+    text = "France is a country. It is beautiful."
+    open_app(page, _url(app_url, model="smollm2", text=text, layer="7", head="4", sinks="1", show="max of heads"))
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("radio", name="Decoder: SmolLM2")).to_be_checked()
+    expect(main.locator("textarea").first).to_have_value(text)
+    expect(main.get_by_role("slider", name="Layer")).to_have_value("7")
+    expect(main.get_by_role("slider", name="Head")).to_have_value("4")
+    expect(main.get_by_role("switch")).to_be_checked()
+    expect(main.get_by_text("Layer 7, max of heads").first).to_be_visible()
+    assert "layer=7" in page.url and "head=4" in page.url
+    assert_no_exception(page)
+
+
+def test_bertviz_head_view_draws_offline(page: Page, app_url):
+    """Check bertviz's head view draws every token in its iframe with all outside requests blocked."""
+    blocked = _offline(page, app_url)
+    open_app(page, _url(app_url, view="head view"))
+    frame = page.frame_locator("[data-testid='stIFrame']")
+    expect(frame.locator("#vis svg text").first).to_be_visible(timeout=60_000)
+    expect(frame.locator("#vis svg text", has_text="mat")).to_have_count(2)  # left and right columns
+    expect(frame.locator("#layer option")).to_have_count(6)
+    assert blocked == []
+    _shot(page, "bertviz-head")
+
+
+def test_bertviz_model_view_draws_offline(page: Page, app_url):
+    """Check the model view draws a thumbnail per head (6 layers x 12 heads) offline."""
+    blocked = _offline(page, app_url)
+    open_app(page, _url(app_url, view="model view"))
+    frame = page.frame_locator("[data-testid='stIFrame']")
+    expect(frame.locator("#vis svg g.attention-heads, #vis svg rect").first).to_be_attached(timeout=60_000)
+    assert frame.locator("#vis svg").count() >= 1
+    assert blocked == []
+
+
+def test_500_token_heatmap_renders(page: Page, app_url):
+    """Check a ~500-token input draws a full heatmap and a top-k edge view without errors."""
+    text = " ".join(["The quick brown fox jumps over the lazy dog near the river bank today."] * 36)
+    open_app(page, _url(app_url, text=text, long="full"))
+    expect(page.get_by_text("tokens · 6 layers", exact=False).first).to_contain_text("tokens")
+    caption = page.get_by_text("tokens · 6 layers", exact=False).first.inner_text()
+    assert int(caption.split()[0]) >= 500
+    expect(page.locator("[data-testid='stPlotlyChart'] .heatmaplayer image").first).to_be_attached(timeout=60_000)
+    assert_no_exception(page)
+    _shot(page, "long")
+    open_app(page, _url(app_url, text=text, long="top-k"))
+    expect(page.get_by_text("Top-8 keys per query", exact=False)).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_injected_token_stays_silent(page: Page, app_url):
+    """Check script-like text typed by the user runs no script in the heatmap or in bertviz."""
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page, _url(app_url, view="head view"))
+    box = page.locator("[data-testid='stMain'] textarea").first
+    box.fill(INJECT)
+    box.press("Control+Enter")
+    wait_ready(page)
+    frame = page.frame_locator("[data-testid='stIFrame']")
+    expect(frame.locator("#vis svg text", has_text="script").first).to_be_visible(timeout=60_000)
+    page.get_by_role("radio", name="heatmap").click() if page.get_by_role("radio", name="heatmap").count() \
+        else page.get_by_role("button", name="heatmap").click()
+    wait_ready(page)
+    expect(page.locator(PLOT).first).to_be_visible()
+    assert dialogs == []
+    assert_no_exception(page)

@@ -1,0 +1,183 @@
+"""Unit tests for explorer.attention / attention_math / attention_focus on tiny and real models."""
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertModel, LlamaConfig, LlamaForCausalLM
+
+from explorer import attention as A
+from explorer import attention_math as M
+from explorer.attention_focus import find_token, focus, to_csv
+
+CPU = torch.device("cpu")
+CAT = "The cat sat on the mat because it was comfortable."
+
+
+class WordTokenizer:
+    """A tiny whitespace tokenizer with BERT-like specials, enough for `extract`."""
+
+    def __init__(self, bos: bool = True):
+        self.words = ["[PAD]", "[CLS]", "[SEP]", "[MASK]"] + "the cat sat on mat because it was a b c".split()
+        self.bos, self.mask_token, self.mask_token_id = bos, "[MASK]", 3
+        self.all_special_ids = [0, 1, 2, 3]
+
+    def __call__(self, text, text_b=None, add_special_tokens=True):
+        ids = [self.words.index(w) if w in self.words else 4 for w in text.lower().split()]
+        return {"input_ids": ([1] if self.bos else []) + ids + ([2] if self.bos else [])}
+
+    def convert_ids_to_tokens(self, ids):
+        return [self.words[i] for i in ids]
+
+
+@pytest.fixture(scope="module")
+def tiny_bert():
+    """A random 2-layer, 4-head BERT with eager attention."""
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=16, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                     intermediate_size=64, max_position_embeddings=64, attn_implementation="eager")
+    return BertModel(cfg).eval(), WordTokenizer()
+
+
+@pytest.fixture(scope="module")
+def tiny_llama():
+    """A random 3-layer Llama with grouped-query attention (4 query heads / 2 KV heads)."""
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=16, hidden_size=32, num_hidden_layers=3, num_attention_heads=4,
+                      num_key_value_heads=2, intermediate_size=64, max_position_embeddings=64,
+                      attn_implementation="eager")
+    return LlamaForCausalLM(cfg).eval(), WordTokenizer(bos=False)
+
+
+def test_tiny_encoder_rows_sum_to_one_and_counts_match(tiny_bert):
+    """Check a tiny BERT gives [2 layers, 4 heads, n, n] rows that sum to 1 and is not causal."""
+    model, tok = tiny_bert
+    att = A.extract(model, tok, "the cat sat on the mat", device=CPU)
+    assert att.weights.shape == (2, 4, 8, 8)
+    assert not att.causal and att.special[[0, -1]].all()
+    np.testing.assert_allclose(att.weights.sum(-1), 1.0, atol=1e-5)
+
+
+def test_tiny_decoder_is_causal_with_gqa(tiny_llama):
+    """Check a tiny Llama's upper triangle is exactly 0, rows sum to 1, and KV heads are reported."""
+    model, tok = tiny_llama
+    att = A.extract(model, tok, "the cat sat on the mat", device=CPU)
+    assert att.causal and att.kv_heads == 2 and att.weights.shape == (3, 4, 6, 6)
+    upper = att.weights[..., np.triu_indices(6, k=1)[0], np.triu_indices(6, k=1)[1]]
+    assert np.all(upper == 0.0)
+    np.testing.assert_allclose(att.weights.sum(-1), 1.0, atol=1e-5)
+
+
+def test_real_models_rows_sum_and_shapes(minilm, smollm2):
+    """Check real MiniLM (6x12) and SmolLM2 (30x9, causal) attentions on the notes' sentence."""
+    enc = A.extract(*minilm, CAT, device=CPU)
+    dec = A.extract(*smollm2, CAT, device=CPU)
+    assert enc.shape == (6, 12, 13) and enc.tokens[0] == "[CLS]" and not enc.causal
+    assert dec.shape[:2] == (30, 9) and dec.causal and dec.kv_heads == 3
+    for att in (enc, dec):
+        np.testing.assert_allclose(att.weights.sum(-1), 1.0, atol=1e-4)
+    n = dec.shape[2]
+    assert np.abs(dec.weights[..., np.triu_indices(n, 1)[0], np.triu_indices(n, 1)[1]]).max() == 0.0
+
+
+def test_extract_truncates_and_rejects_empty(minilm):
+    """Check long text is cut to max_tokens with the full count kept, and blank text raises."""
+    att = A.extract(*minilm, "word " * 40, device=CPU, config=A.ExtractConfig(max_tokens=16))
+    assert len(att.tokens) == 16 and att.n_input_tokens == 42 and att.truncated
+    with pytest.raises(ValueError, match="empty"):
+        A.extract(*minilm, "   \n", device=CPU)
+    with pytest.raises(ValueError):
+        A.ExtractConfig(max_tokens=1)
+
+
+def test_mask_encoder_uses_mask_token_and_decoder_blocks_key(tiny_bert, tiny_llama):
+    """Check masking swaps in [MASK] for an encoder and zeroes the key column in a decoder."""
+    enc = A.extract(*tiny_bert, "the cat sat", device=CPU, config=A.ExtractConfig(mask_position=2))
+    assert enc.token_ids[2] == 3 and "[MASK]" in enc.masked
+    dec = A.extract(*tiny_llama, "the cat sat on", device=CPU, config=A.ExtractConfig(mask_position=1))
+    assert np.allclose(dec.weights[:, :, 2:, 1], 0.0) and "attention_mask" in dec.masked
+
+
+def test_rollout_matches_hand_computed_two_layers():
+    """Check rollout of a 2-layer, 1-head case equals (0.5A2+0.5I)(0.5A1+0.5I) worked by hand."""
+    a1 = np.array([[1.0, 0.0], [0.5, 0.5]])
+    a2 = np.array([[0.0, 1.0], [0.0, 1.0]])
+    w = np.stack([a1, a2])[:, None]  # [layer=2, head=1, 2, 2]
+    # layer 1: 0.5*a1 + 0.5*I = [[1, 0], [.25, .75]]; layer 2: [[.5, .5], [0, 1]]
+    expected_2 = np.array([[0.5, 0.5], [0.0, 1.0]]) @ np.array([[1.0, 0.0], [0.25, 0.75]])
+    out = A.rollout(w)
+    np.testing.assert_allclose(out[0], [[1.0, 0.0], [0.25, 0.75]], atol=1e-6)
+    np.testing.assert_allclose(out[1], expected_2, atol=1e-6)
+    np.testing.assert_allclose(out[1], [[0.625, 0.375], [0.25, 0.75]], atol=1e-6)
+
+
+def test_hide_columns_and_aggregates():
+    """Check hidden columns are zero with rows renormalised, and mean/max over heads."""
+    w = np.array([[[[0.5, 0.25, 0.25], [0.2, 0.8, 0.0], [1.0, 0.0, 0.0]]],
+                  [[[0.1, 0.1, 0.8], [0.0, 1.0, 0.0], [0.5, 0.5, 0.0]]]], dtype=np.float32)
+    heads = np.transpose(w, (1, 0, 2, 3))  # [layer=1, head=2, 3, 3]
+    hidden = A.hide_columns(heads[0, 0], np.array([True, False, False]))
+    np.testing.assert_allclose(hidden, [[0, 0.5, 0.5], [0, 1, 0], [0, 0, 0]], atol=1e-6)
+    np.testing.assert_allclose(A.aggregate_heads(heads, "mean")[0, 0], [0.3, 0.175, 0.525], atol=1e-6)
+    np.testing.assert_allclose(A.aggregate_heads(heads, "max")[0, 0], [0.5, 0.25, 0.8], atol=1e-6)
+    with pytest.raises(ValueError):
+        A.aggregate_heads(heads, "median")
+
+
+def _pattern_att(matrix: np.ndarray, causal: bool = True) -> A.Attention:
+    n = matrix.shape[-1]
+    return A.Attention(tuple("abcdefgh"[:n]), np.arange(n), matrix[None, None].astype(np.float32),
+                       np.zeros(n, bool), causal, n, 1)
+
+
+def test_head_patterns_tag_synthetic_heads():
+    """Check previous-token, sink, self and broad heads are each tagged as built."""
+    n = 6
+    prev = np.eye(n, k=-1)
+    prev[0, 0] = 1
+    sink = np.zeros((n, n))
+    sink[:, 0] = 1
+    tril = np.tril(np.ones((n, n)))
+    broad = tril / tril.sum(1, keepdims=True)
+    cases = {"previous-token": prev, "first-token/sink": sink, "self": np.eye(n), "broad": broad}
+    for name, matrix in cases.items():
+        assert A.head_patterns(_pattern_att(matrix)).tags[0, 0] == name
+
+
+def test_top_k_edges_keep_strongest():
+    """Check top-k keeps k entries per row, the right ones, and reports the mass kept."""
+    m = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], dtype=np.float32)
+    e = A.top_k_edges(m, 1)
+    assert sorted(zip(e.query.tolist(), e.key.tolist())) == [(0, 0), (1, 2)]
+    assert e.kept_mass == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("layer,head", [(0, 0), (1, 3)])
+def test_show_work_reproduces_tiny_llama(tiny_llama, layer, head):
+    """Check q.k/sqrt(d) + causal softmax with RoPE and GQA equals the tiny Llama's weights."""
+    model, _ = tiny_llama
+    work = M.show_work(model, [5, 6, 7, 8, 9], M.WorkConfig(layer, head, 3), device=CPU, causal=True)
+    assert work.rope and work.kv_head == head // 2
+    assert work.max_abs_error < 1e-5 and work.weights[4] == 0.0
+
+
+def test_show_work_reproduces_real_models_and_removes_hook(minilm, smollm2):
+    """Check the hand softmax matches real MiniLM and SmolLM2 (post-RoPE) weights, hooks removed."""
+    for (model, tok), causal, cfg in ((minilm, False, M.WorkConfig(3, 7, 8)),
+                                      (smollm2, True, M.WorkConfig(12, 8, 7))):
+        ids = tok(CAT)["input_ids"]
+        work = M.show_work(model, ids, cfg, device=CPU, causal=causal)
+        assert work.max_abs_error < 1e-5
+        assert work.weights.sum() == pytest.approx(1.0)
+        module = M.attention_modules(model)[cfg.layer]
+        assert len(module._forward_pre_hooks) == 0
+    assert work.kv_head == 2 and work.rope
+
+
+def test_focus_and_csv_on_real_minilm(minilm):
+    """Check the 'it' -> 'mat' summary ranks mat among non-special keys and CSV has n+1 rows."""
+    att = A.extract(*minilm, CAT, device=CPU)
+    it, mat = find_token(att, "it"), find_token(att, "mat")
+    f = focus(att, it, mat)
+    assert (it, mat) == (8, 6) and 1 <= f.target_rank <= 10
+    assert all(t not in ("[CLS]", "[SEP]") for t, _ in f.ranked)
+    rows = to_csv(att.weights[0, 0], att.tokens).strip().splitlines()
+    assert len(rows) == 14 and rows[0].startswith("query \\ key,0:[CLS]")

@@ -1,0 +1,104 @@
+"""Unit tests for the offline bertviz HTML, the attention figures and the page's URL state."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from explorer import bertviz_html as B
+from explorer.attention_state import AttentionState
+from explorer.figures import attention as F
+
+EVIL = "</script><script>alert(1)</script>"
+
+
+def _weights(layers=2, heads=3, n=5, seed=0):
+    rng = np.random.default_rng(seed)
+    w = rng.random((layers, heads, n, n)).astype(np.float32)
+    return w / w.sum(-1, keepdims=True)
+
+
+def test_head_view_escapes_token_text():
+    """Check a '</script>' token cannot close the script block: only our own tags contain '</script'."""
+    tokens = ("[CLS]", EVIL, "a&b", "<img src=x onerror=alert(2)>", "[SEP]")
+    page = B.head_view_html(_weights(), tokens)
+    assert page.html.count("</script") == 5  # d3, jQuery, require.js, the AMD shim, bertviz
+    assert EVIL not in page.html and "<img src=x" not in page.html
+    assert "\\u003c/script\\u003e" in page.html and "const params = PYTHON_PARAMS" not in page.html
+
+
+def test_head_view_is_offline_and_round_trips_params():
+    """Check no CDN URL remains, the params JSON parses back with rounded weights and the tokens."""
+    w = _weights()
+    page = B.head_view_html(w, tuple("abcde"), B.BertvizConfig(decimals=2), layer=1)
+    assert "cdnjs" not in page.html and not re.search(r"<script[^>]+src=", page.html)
+    raw = re.search(r"const params = (\{.*?\}); // HACK", page.html, re.S).group(1)
+    params = json.loads(raw)
+    assert params["layer"] == 1 and params["attention"][0]["left_text"] == list("abcde")
+    got = np.array(params["attention"][0]["attn"])
+    np.testing.assert_allclose(got, np.round(w, 2), atol=1e-9)
+
+
+def test_caps_tokens_and_trims_layers():
+    """Check tokens are capped with the count kept and layers trimmed around the chosen one."""
+    page = B.head_view_html(_weights(6, 4, 70), tuple(f"t{i}" for i in range(70)),
+                            B.BertvizConfig(max_tokens=64, max_cells=2 * 4 * 64 * 64), layer=5)
+    assert page.capped and page.tokens_shown == 64 and page.tokens_total == 70
+    assert page.layers == (4, 5)
+    with pytest.raises(ValueError):
+        B.BertvizConfig(max_tokens=1)
+
+
+def test_model_view_params():
+    """Check the model view lists every head and is also free of CDN references."""
+    page = B.model_view_html(_weights(2, 3, 4), tuple("abcd"))
+    assert '"include_heads":[0,1,2]' in page.html and '"total_heads":3' in page.html
+    assert "cdnjs" not in page.html and not page.capped
+
+
+def test_bertviz_reference_grows_with_tokens_squared():
+    """Check the reference size of bertviz's own HTML grows roughly 4x when tokens double."""
+    small, big = B.bertviz_reference_bytes(2, 2, 16), B.bertviz_reference_bytes(2, 2, 32)
+    assert 3.0 < (big - 14_000) / (small - 14_000) < 5.0
+
+
+def test_heatmap_escapes_labels_and_masks_future():
+    """Check token labels are escaped, unique per position, and the causal triangle is blank."""
+    m = np.tril(np.ones((3, 3), np.float32)) / np.arange(1, 4)[:, None]
+    fig = F.heatmap(m, ("<b>x</b>", "the", "the"), causal=True)
+    trace = fig.data[0]
+    assert list(trace.x) == ["0 &lt;b&gt;x&lt;/b&gt;", "1 the", "2 the"]
+    z = np.array(trace.z, dtype=float)
+    assert np.isnan(z[0, 1]) and np.isnan(z[1, 2]) and z[2, 0] == pytest.approx(1 / 3)
+    assert "<b>x" not in fig.to_json()
+
+
+def test_edges_figure_payload_is_small_for_512_tokens():
+    """Check the top-8 edge view of a 512-token matrix stays far below the full heatmap's size."""
+    from explorer.attention import top_k_edges
+
+    m = _weights(1, 1, 512)[0, 0]
+    e = top_k_edges(m, 8)
+    tokens = tuple(f"w{i}" for i in range(512))
+    edges = len(F.edges_figure(e.query, e.key, e.weight, tokens).to_json())
+    full = len(F.heatmap(m, tokens).to_json())
+    assert len(e.weight) == 512 * 8 and edges < full / 3
+
+
+def test_grid_has_one_clickable_marker_per_head():
+    """Check the grid mosaic has layers x heads markers in row-major (layer, head) order."""
+    fig = F.grid_figure(_weights(3, 4, 30), np.full((3, 4), "broad"))
+    marks = fig.data[1]
+    assert len(marks.x) == 12 and marks.hovertext[5].startswith("layer 1, head 1")
+    assert np.array(fig.data[0].z).shape == (3 * 25, 4 * 25)  # 30 tokens pooled to 24 + gap
+
+
+def test_state_round_trip_and_clamping():
+    """Check the page state writes only non-defaults and clamps/drops bad URL values."""
+    s = AttentionState(model="smollm2", layer=7, head=4, sinks=True, text="Love is all that matters.")
+    assert AttentionState.from_query(s.to_query()) == s
+    assert s.to_query()["sinks"] == "1" and "view" not in s.to_query()
+    bad = AttentionState.from_query({"model": "gpt9", "layer": "999", "head": "-5", "view": "<x>",
+                                     "text": "y" * 7000, "k": "nan"})
+    assert bad.model == "minilm" and bad.layer == 63 and bad.head == 0 and bad.view == "heatmap"
+    assert bad.text == AttentionState().text and bad.k == 8
