@@ -127,9 +127,7 @@ def _formula(name: str, w: np.ndarray, b: float, in_names: list[str], a_in: np.n
 
 
 def _positions(sizes: tuple[int, ...]) -> list[np.ndarray]:
-    top = max(sizes)
-    return [np.linspace(-(n - 1) / 2, (n - 1) / 2, n) * (top / max(top, 1)) if n > 1 else np.zeros(1)
-            for n in sizes]
+    return [np.linspace((n - 1) / 2, -(n - 1) / 2, n) if n > 1 else np.zeros(1) for n in sizes]  # first on top
 
 
 def _edge_traces(snap: Snapshot, ys: list[np.ndarray], names, trace: PointTrace) -> list[go.Scatter]:
@@ -182,14 +180,15 @@ def network_figure(snap: Snapshot, net: NetConfig, trace: PointTrace, class_name
     fig.update_xaxes(visible=False, range=[-0.4, len(names) - 0.6])
     fig.update_yaxes(visible=False)
     fig.update_layout(hoverlabel=dict(align="left"))
-    return base_layout(fig, f"Network at {point} · hover a neuron or an edge", height)
+    return base_layout(fig, f"Values at {point}", height)
 
 
 def backprop_figure(step: BackpropStep, net: NetConfig, class_names: tuple[str, ...] = ()) -> go.Figure:
     """Gradient dL/dw on every weight, one heatmap per layer (rows: to-neuron, cols: from-neuron)."""
     names = [[safe_label(n, 16) for n in layer] for layer in node_names(net, class_names)]
     fig = make_subplots(rows=1, cols=len(step.grads), horizontal_spacing=0.06,
-                        subplot_titles=[f"{names[l][0].split('_')[0]}… → layer {l + 1}" for l in range(len(step.grads))])
+                        subplot_titles=[f"into hidden layer {l + 1}" if l < len(step.grads) - 1 else "into the outputs"
+                                        for l in range(len(step.grads))])
     gmax = max(1e-12, max(float(np.abs(g).max()) for g in step.grads))
     for l, g in enumerate(step.grads):
         fig.add_heatmap(z=g, x=names[l], y=names[l + 1], zmin=-gmax, zmax=gmax, colorscale=DIVERGING, row=1, col=l + 1,
@@ -214,7 +213,9 @@ def draw_figure(points: list[tuple[float, float, int]], grid: int = 49, height: 
                         marker=dict(color=CLASS_COLOURS[c], size=9, line=dict(color="#fff", width=1)))
     fig.update_xaxes(AXIS, title="x1", fixedrange=True)
     fig.update_yaxes(AXIS, title="x2", scaleanchor="x", fixedrange=True)
-    fig.update_layout(dragmode="select", clickmode="event+select", legend=dict(orientation="h", y=-0.15))
+    # pan (on fixed axes) leaves a plain click free to select one grid point; box/lasso are in the toolbar
+    fig.update_layout(dragmode="pan", clickmode="event+select", legend=dict(orientation="h", y=-0.15),
+                      plot_bgcolor="#F7F7FA")
     return base_layout(fig, "", height)
 
 
@@ -231,8 +232,8 @@ def confusion_figure(result: DigitsResult) -> go.Figure:
 def digit_figure(act: DigitActivations) -> go.Figure:
     """The image, its hidden activations, and the output probabilities, side by side."""
     fig = make_subplots(rows=1, cols=3, column_widths=[0.25, 0.45, 0.3], horizontal_spacing=0.07,
-                        subplot_titles=[f"input: a {act.label} (64 pixels, 0..1)",
-                                        f"{len(act.hidden)} hidden activations", f"output: predicts {act.pred}"])
+                        subplot_titles=["input (8x8 pixels)", f"{len(act.hidden)} hidden activations",
+                                        "output probabilities"])
     fig.add_heatmap(z=act.image, colorscale="Greys", zmin=0, zmax=1, showscale=False, row=1, col=1,
                     hovertemplate="row %{y}, col %{x}: %{z:.2f}<extra></extra>")
     order = np.arange(len(act.hidden))

@@ -1,0 +1,124 @@
+"""Playground training: the per-user Trainer, Play/Pause/Step/Reset and the live fragment."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from explorer import playground as pg
+from explorer import playground_inspect as inspect
+from explorer.datasets2d import Dataset2D
+from explorer.figures import playground as figs
+from explorer.playground_state import PlayState
+from pages import _cache
+
+SS = st.session_state
+TICK_S = 0.5  # seconds between live updates while playing
+
+
+def configs(state: PlayState, data: Dataset2D) -> tuple[pg.NetConfig, pg.TrainConfig]:
+    """Network and training configs from the page state (ValueError explains a bad setting)."""
+    net = pg.NetConfig(tuple(state.feats), state.hidden, state.act, data.n_outputs, data.task, state.init, state.seed)
+    train = pg.TrainConfig(state.lr, state.opt, reg=state.reg, reg_rate=state.rate, batch_size=state.batch)
+    return net, train
+
+
+def trainer(net: pg.NetConfig, train: pg.TrainConfig, data: Dataset2D, data_sig: tuple) -> pg.Trainer:
+    """This user's Trainer; rebuilt (epoch 0) when the data or network changes, else kept."""
+    sig = (data_sig, net)
+    live = SS.get("_play.trainer")
+    if live is None or SS.get("_play.sig") != sig:
+        live = pg.Trainer(net, train, data, device=_cache.device())
+        SS["_play.trainer"], SS["_play.sig"] = live, sig
+    else:
+        live.set_train_config(train)
+    return live
+
+
+def _toggle() -> None:
+    SS["_play.playing"] = not SS.get("_play.playing", False)
+
+
+def _step() -> None:
+    SS["_play.playing"] = False
+    if live := SS.get("_play.trainer"):
+        live.train(1)
+
+
+def _reset() -> None:
+    SS["_play.playing"] = False
+    SS.pop("_play.trainer", None)
+
+
+def controls(live: pg.Trainer) -> bool:
+    """Play/Pause, Step, Reset; returns whether training is playing."""
+    playing = bool(SS.get("_play.playing")) and not live.diverged
+    SS["_play.playing"] = playing
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 4], vertical_alignment="center")
+    c1.button("Pause" if playing else "Play", key="play_toggle", on_click=_toggle, type="primary", width="stretch",
+              icon=":material/pause:" if playing else ":material/play_arrow:", disabled=live.diverged)
+    c2.button("Step", key="play_step", on_click=_step, width="stretch", icon=":material/skip_next:",
+              help="Train exactly one epoch", disabled=live.diverged)
+    c3.button("Reset", key="play_reset", on_click=_reset, width="stretch", icon=":material/restart_alt:",
+              help="Back to epoch 0 with the same seeded initial weights")
+    c4.caption("Playing: the view below updates about twice a second; only it reruns." if playing else
+               "Paused. Press Play to train continuously, or Step for one epoch.")
+    return playing
+
+
+def _metrics(live: pg.Trainer) -> None:
+    snap = live.latest
+    cols = st.columns(4)
+    cols[0].metric("Epoch", f"{snap.epoch:,}")
+    cols[1].metric("Train loss", f"{snap.train_loss:.4f}")
+    cols[2].metric("Test loss", "no test set" if math.isnan(snap.test_loss) else f"{snap.test_loss:.4f}")
+    if live.net.task == "classification" and not math.isnan(snap.test_acc):
+        cols[3].metric("Test accuracy", f"{snap.test_acc:.1%}")
+    elif live.net.task == "classification":
+        cols[3].metric("Train accuracy", f"{snap.train_acc:.1%}")
+
+
+def _diverged_message(live: pg.Trainer) -> None:
+    st.error(f"Training stopped at epoch {live.epoch}: the loss became NaN or infinite (the weights blew up). "
+             f"Lower the learning rate (now {live.train_cfg.lr:g}), then press Reset.",
+             icon=":material/error:")
+
+
+def live_view(playing: bool, speed: int, class_names: tuple[str, ...]) -> None:
+    """The part of the page that reruns on its own while playing."""
+
+    @st.fragment(run_every=TICK_S if playing else None)
+    def view():
+        live = SS.get("_play.trainer")
+        if live is None:
+            return
+        if SS.get("_play.playing"):
+            live.train(speed)
+            if live.diverged:
+                SS["_play.playing"] = False
+                st.rerun()  # the whole page, so the fragment stops its timer
+        _metrics(live)
+        if live.diverged:
+            _diverged_message(live)
+        snap, net = live.latest, live.net
+        if not all(math.isfinite(float(abs(w).max())) for w in snap.weights):
+            snap = live.history[-2] if len(live.history) > 1 else snap  # draw the last finite weights
+        maps = inspect.neuron_maps(snap, net)
+        left, right = st.columns([1.05, 1])
+        left.plotly_chart(figs.boundary_figure(maps, live.data, f"Output after epoch {snap.epoch}"),
+                          key="play_boundary", config={"displaylogo": False})
+        left.plotly_chart(figs.loss_figure(live.history, net.task), key="play_loss")
+        px, py = right.columns(2)
+        x1 = px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px")
+        x2 = py.number_input("Trace point x2", -6.0, 6.0, step=0.5, key="play_py")
+        trace = inspect.trace_point(snap, net, (x1, x2))
+        right.plotly_chart(figs.network_figure(snap, net, trace, class_names), key="play_network")
+        right.caption("Blue edges are positive weights, orange negative; thicker means larger. Each neuron's "
+                      "colour is its value at the trace point. Hover for formulas with the numbers plugged in.")
+        st.markdown("**What every neuron computes** (top row: the input features; each row below: one hidden layer; colour "
+                    "scaled per map, hover for the real value)")
+        st.plotly_chart(figs.neuron_maps_figure(maps, net), key="play_maps")
+
+    for key, default in (("play_px", 1.0), ("play_py", -0.5)):
+        SS.setdefault(key, default)
+    view()
