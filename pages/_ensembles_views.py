@@ -58,8 +58,9 @@ def render_voting(state, cfg, csv, data) -> None:
     k = min(state.agree, len(res.agreement.k))
     right.plotly_chart(figs.agreement_figure(res.agreement, k))
     acc, cov = res.agreement.accuracy[k - 1], res.agreement.coverage[k - 1]
-    right.metric(f"When {k} of {len(res.agreement.k)} must agree", f"{acc:.1%} accurate" if cov else "no answers",
-                 f"on {cov:.0%} of test points", delta_color="off")
+    m1, m2 = right.columns(2)
+    m1.metric(f"Accuracy when {k} of {len(res.agreement.k)} agree", f"{acc:.1%}" if cov else "no answers")
+    m2.metric("Coverage (test points answered)", f"{cov:.0%}")
     st.subheader("Scoreboard")
     st.dataframe(board, hide_index=True, width="stretch")
     st.download_button("Download scoreboard (CSV)", board.to_csv(index=False), "ensemble_scoreboard.csv",
@@ -98,7 +99,7 @@ def render_bagging(state, cfg, csv, data) -> None:
     st.plotly_chart(figs.bootstrap_figure(res, data))
     c = st.columns(4)
     c[0].metric("OOB error (all trees)", f"{res.oob_error[-1]:.1%}")
-    c[1].metric("scikit-learn 1 - oob_score_", f"{1 - res.sklearn_oob_score:.1%}" if state.bag_n > 1 else "n/a")
+    c[1].metric("scikit-learn 1 - oob_score_", f"{1 - res.sklearn_oob_score:.1%}" if res.oob_coverage[-1] == 1 else "n/a (rows never OOB)")
     c[2].metric(f"Test accuracy, {state.bag_n} trees", f"{res.test_acc[-1]:.1%}")
     c[3].metric("Test accuracy, one tree", f"{res.single_test_acc:.1%}")
     st.plotly_chart(figs.oob_figure(res))

@@ -62,7 +62,17 @@ def _panels(n: int, titles: list[str], height_per_row: int = 300):
                         horizontal_spacing=0.04, vertical_spacing=0.08 if rows > 1 else 0.1)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
+    for i in range(1, rows * cols + 1):  # square panels: keep the data's true shape
+        fig.update_yaxes(scaleanchor=f"x{'' if i == 1 else i}", scaleratio=1, row=(i - 1) // cols + 1,
+                         col=(i - 1) % cols + 1)
     return fig, rows, height_per_row * rows + 60
+
+
+def _panel_layout(fig: go.Figure, height: int) -> go.Figure:
+    """House layout plus room above the panels for their two-line titles."""
+    fig = base_layout(fig, height=height)
+    fig.update_layout(margin=dict(t=60))
+    return fig
 
 
 def regions_figure(result, data, titles: dict[str, str]) -> go.Figure:
@@ -75,7 +85,7 @@ def regions_figure(result, data, titles: dict[str, str]) -> go.Figure:
         _regions(fig, result.grid_x, result.grid_y, result.grid_pred[i], data.n_classes, row, col,
                  opacity=0.5 if result.names[i] == "ensemble" else 0.35)
         _points(fig, data, row, col, show_legend=i == 0)
-    fig = base_layout(fig, height=height)
+    fig = _panel_layout(fig, height)
     fig.update_layout(legend=dict(orientation="h", y=-0.02), clickmode="event+select")
     return fig
 
@@ -88,7 +98,7 @@ def disagreement_figure(result, data) -> go.Figure:
                              hovertemplate="weight voting against the ensemble: %{z:.0%}<extra></extra>"))
     _points(fig, data, 1, 1)
     fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False, scaleanchor="x", scaleratio=1)
     return base_layout(fig, "Disagreement map", height=420)
 
 
@@ -100,7 +110,8 @@ def agreement_figure(agree, chosen_k: int) -> go.Figure:
     fig.add_vline(x=chosen_k, line_dash="dot", line_color="gray")
     fig.update_xaxes(title="k: members that must agree", dtick=1)
     fig.update_yaxes(title="share of test points", range=[0, 1.05], tickformat=".0%")
-    return base_layout(fig, "k of n must agree (test set)", height=380)
+    fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    return base_layout(fig, "k of n must agree (test set)", height=400)
 
 
 def point_votes_figure(member_titles: list[str], proba: np.ndarray, ensemble: np.ndarray,
@@ -135,7 +146,7 @@ def bootstrap_figure(bag, data) -> go.Figure:
                                  name="out-of-bag", showlegend=i == 0, hoverinfo="skip",
                                  marker=dict(symbol="x-thin", size=7, line=dict(width=1.5, color="black"))),
                       row=1, col=i + 1)
-    return base_layout(fig, height=height)
+    return _panel_layout(fig, height)
 
 
 def oob_figure(bag) -> go.Figure:
@@ -172,7 +183,7 @@ def boost_step_figure(boost, data, step: int, kind: str) -> go.Figure:
         _points(fig, data, 1, 1)
     _regions(fig, boost.grid_x, boost.grid_y, boost.grid_pred[i], data.n_classes, 1, 2, opacity=0.5)
     _points(fig, data, 1, 2)
-    return base_layout(fig, height=420)
+    return _panel_layout(fig, 460)
 
 
 def staged_figure(boost, step: int) -> go.Figure:
@@ -219,7 +230,7 @@ def stack_regions_figure(stack, data) -> go.Figure:
     fig, _, _ = _panels(1, [f"stack: test {stack.stack_test_acc:.0%}"])
     _regions(fig, stack.grid_x, stack.grid_y, stack.grid_pred, data.n_classes, 1, 1, opacity=0.5)
     _points(fig, data, 1, 1, show_legend=True)
-    return base_layout(fig, height=380)
+    return _panel_layout(fig, 420)
 
 
 def bias_variance_figure(bv) -> go.Figure:
@@ -238,7 +249,7 @@ def variance_maps_figure(bv, data) -> go.Figure:
         fig.add_trace(go.Heatmap(x=bv.grid_x, y=bv.grid_y, z=bv.grid_variance[i], zmin=0, zmax=0.5,
                                  colorscale="Purples", showscale=i == 0, hoverinfo="skip"), row=1, col=i + 1)
         _points(fig, data, 1, i + 1, test=False, sizes=np.full(len(data.x_train), 4))
-    return base_layout(fig, height=height)
+    return _panel_layout(fig, height)
 
 
 def llm_vote_figure(summary) -> go.Figure:

@@ -1,0 +1,86 @@
+"""Unit tests for explorer.llm_voting: answer extraction, voting, and seeded SmolLM2 sampling."""
+import numpy as np
+import pytest
+import torch
+
+from explorer import llm_voting as lv
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Run torch on one thread, as the app does on small machines (two threads collapse when cores are busy)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("key, reply, expected", [
+    ("capital", "The capital of France is Paris.", "paris"),
+    ("capital", "Paris", "paris"),
+    ("times", "Three times four equals 12.", "12"),  # 3 and 4 come from the question
+    ("spider", "A spider has eight legs.", "8"),
+    ("add", "2 + 2 = 4", "4"),
+    ("minus", "I'm not sure.", ""),
+    ("planet", "It is Jupiter!", "jupiter"),
+])
+def test_extract_answer(key, reply, expected):
+    """Check numbers and keywords are pulled out of replies, skipping words copied from the question."""
+    assert lv.extract_answer(reply, lv.BY_KEY[key]) == expected
+
+
+def test_majority_ties_and_abstentions():
+    """Check the majority ignores empty answers and breaks ties by first appearance."""
+    assert lv.majority(["", "b", "a", "a", "b"]) == "b"
+    assert lv.majority(["", ""]) == ""
+    assert lv.majority(["x", "", "y", "y"]) == "y"
+
+
+def _run(q, answers, tokens):
+    extracted = tuple(answers)
+    votes = tuple(lv.majority(extracted[: n + 1]) for n in range(len(extracted)))
+    return lv.QuestionRun(q, extracted, extracted, np.array(tokens),
+                          np.array([a == q.answer for a in extracted]), votes,
+                          np.array([v == q.answer for v in votes]), "", q.answer)
+
+
+def test_summarize_hand_made():
+    """Check vote accuracy vs N, token cost and single-sample accuracy on two made-up runs."""
+    q1, q2 = lv.BY_KEY["capital"], lv.BY_KEY["add"]
+    runs = [_run(q1, ["lyon", "paris", "paris"], [5, 5, 6]), _run(q2, ["4", "5", "5"], [3, 3, 3])]
+    s = lv.summarize(runs)
+    np.testing.assert_allclose(s.vote_acc, [0.5, 0.5, 0.5])  # q1: lyon, lyon(tie), paris; q2: 4, 4, 5
+    np.testing.assert_allclose(s.tokens, [4, 8, 12.5])
+    assert s.single_acc == pytest.approx((2 / 3 + 1 / 3) / 2) and s.greedy_acc == 1.0
+
+
+def test_config_validation():
+    """Check N above the cap and a zero temperature are refused with ValueError."""
+    with pytest.raises(ValueError):
+        lv.LLMVoteConfig(n_samples=lv.MAX_SAMPLES + 1)
+    with pytest.raises(ValueError):
+        lv.LLMVoteConfig(temperature=0.0)
+
+
+def test_sampling_is_seeded_matches_generate_and_leaves_global_rng(smollm2, cpu):
+    """Check two runs agree, equal model.generate under the same seed, and do not touch the global RNG."""
+    model, tok = smollm2
+    q, cfg = lv.BY_KEY["capital"], lv.LLMVoteConfig(n_samples=3, temperature=0.8, seed=2, max_new_tokens=6)
+    before = torch.random.get_rng_state()
+    a = lv.sample_question(model, tok, q, cfg, device=cpu)
+    assert torch.equal(before, torch.random.get_rng_state())
+    b = lv.sample_question(model, tok, q, cfg, device=cpu)
+    assert a.texts == b.texts and len(a.texts) == 3
+    ids = lv._prompt(tok, q, cpu)
+    torch.manual_seed(2 * 1000 + lv.QUESTIONS.index(q))
+    ref = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, temperature=0.8, top_k=0,
+                         top_p=1.0, num_return_sequences=3, max_new_tokens=6, pad_token_id=tok.eos_token_id)
+    assert list(a.texts) == lv._decode(tok, ref, ids.shape[1])[0]
+    assert (a.tokens >= 1).all() and (a.tokens <= 6).all()
+
+
+def test_greedy_reply_answers_the_capital(smollm2, cpu):
+    """Check SmolLM2's greedy reply to the France question is extracted as 'paris'."""
+    model, tok = smollm2
+    run = lv.sample_question(model, tok, lv.BY_KEY["capital"], lv.LLMVoteConfig(n_samples=1), device=cpu)
+    assert run.greedy_answer == "paris"
