@@ -17,12 +17,16 @@ PRESETS = {
     "Love … matters (notes: multi-head attention)": "Love is all that matters.",
     "it → cat? (same length, one word changed)": "The cat sat on the mat because it was tired.",
 }
-# For each preset: (query word, the word the notes say it should look at).
+# For each preset: (query word, the word the notes say it should look at, the notes' claim).
 PRESET_QUESTIONS = {
-    "The cat sat on the mat because it was comfortable.": ("it", "mat"),
-    "France is a country. It is beautiful.": ("it", "france"),
-    "Love is all that matters.": ("matters", "love"),
-    "The cat sat on the mat because it was tired.": ("it", "cat"),
+    "The cat sat on the mat because it was comfortable.":
+        ("it", "mat", "The notes say the model “understands that ‘it’ refers to ‘mat’ rather than ‘cat’”."),
+    "France is a country. It is beautiful.":
+        ("it", "france", "The notes ask what “It” refers to; the answer is France."),
+    "Love is all that matters.":
+        ("matters", "love", "The notes ask how “love” and “matters” connect."),
+    "The cat sat on the mat because it was tired.":
+        ("it", "cat", "Same sentence, one word changed: now ‘it’ means the cat. Compare the two."),
 }
 DEFAULT_TEXT = next(iter(PRESETS.values()))
 MODELS = ("minilm", "smollm2", "hub")

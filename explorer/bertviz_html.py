@@ -39,7 +39,7 @@ class BertvizConfig:
 
     max_tokens: int = 64  # more tokens are cut off (the page says so)
     decimals: int = 3  # weights rounded to this many places
-    max_cells: int = 1_500_000  # layers x heads x tokens^2 sent at most; layers trimmed beyond
+    max_cells: int = 400_000  # layers x heads x tokens^2 sent at most (~2 MB); layers trimmed beyond
     dark: bool = False
 
     def __post_init__(self) -> None:
@@ -133,18 +133,22 @@ def model_view_html(weights: np.ndarray, tokens: tuple[str, ...], config: Bertvi
     return BertvizPage(html, n, len(tokens), layers)
 
 
-def bertviz_reference_bytes(layers: int, heads: int, n: int, seed: int = 0) -> int:
-    """Size of the HTML bertviz itself would emit for this shape (for the benchmark).
+def bertviz_reference_bytes(weights: np.ndarray, tokens: tuple[str, ...]) -> int:
+    """Bytes of the HTML bertviz 1.4.1's head view would emit for these weights (benchmark).
 
-    bertviz sends float32 weights unrounded via json.dumps, once; its JS and
-    the CDN script tag add a few kB. Random rows stand in for real weights
-    (the byte count depends on the digits, not the values' meaning).
+    bertviz sends the float32 weights unrounded through json.dumps (each one
+    printed with up to 17 digits) plus its JS and a CDN script tag. Counted one
+    [query, key] matrix at a time so a 512-token model never needs the whole
+    string in memory. weights: [layer, head, query_pos, key_pos].
     """
-    rng = np.random.default_rng(seed)
-    w = rng.random((layers, heads, n, n), dtype=np.float32)
-    w /= w.sum(-1, keepdims=True)
-    params = {"attention": [{"name": None, "attn": w.tolist(), "left_text": ["tok"] * n,
-                             "right_text": ["tok"] * n}], "default_filter": "0",
-              "root_div_id": "bertviz-0", "layer": None, "heads": None,
-              "include_layers": list(range(layers))}
-    return len(json.dumps(params)) + len(_asset("head_view.js")) + 400
+    layers, heads = weights.shape[:2]
+    shell = {"attention": [{"name": None, "attn": [], "left_text": list(tokens),
+                            "right_text": list(tokens)}], "default_filter": "0",
+             "root_div_id": "bertviz-" + "0" * 32, "layer": None, "heads": None,
+             "include_layers": list(range(layers))}
+    size = len(json.dumps(shell))
+    for layer in range(layers):
+        for head in range(heads):
+            size += len(json.dumps(weights[layer, head].tolist())) + 2  # ', ' between matrices
+        size += 4  # '[' ']' and ', ' around each layer
+    return size + len(_asset("head_view.js")) + 400  # the vis <div> and the CDN <script> tag

@@ -124,7 +124,7 @@ def grid_view(att: A.Attention, state) -> None:
     """Every head as a thumbnail; clicking one enlarges it."""
     st.session_state["_attn_heads"] = att.shape[1]
     tags = _cache.attention_patterns(*model_args(state), state.text).tags if len(att.tokens) >= 3 else None
-    fig = F.grid_figure(att.weights, tags, selected=(state.layer, state.head), causal=att.causal)
+    fig = F.grid_figure(att.weights, tags, selected=(state.layer, state.head))
     st.caption("Rows are layers, columns are heads. Click a thumbnail to open it as the big heatmap.")
     st.plotly_chart(fig, width="stretch", config=PLOT_CONFIG, key="attn_grid", on_select=pick_from_grid,
                     selection_mode="points")
@@ -145,17 +145,19 @@ def bertviz_view(att: A.Attention, state, which: str) -> None:
     st.iframe(page.html, height=min(1400, 160 + 24 * page.tokens_shown) if which == "head" else 900)
 
 
-def question_targets(att: A.Attention, text: str) -> tuple[int, int]:
-    """(query, target) positions of the preset's question, or (-1, -1)."""
+def question_targets(att: A.Attention, text: str) -> tuple[int, int, str]:
+    """(query, target) positions of the preset's question and the notes' claim, or (-1, -1, '')."""
     words = PRESET_QUESTIONS.get(text.strip())
     if not words:
-        return -1, -1
+        return -1, -1, ""
     target = find_token(att, words[1])
-    return find_token(att, words[0], max(0, target + 1)), target
+    return find_token(att, words[0], max(0, target + 1)), target, words[2]
 
 
-def focus_panel(att: A.Attention, state, query: int, target: int, model_name: str) -> None:
+def focus_panel(att: A.Attention, state, query: int, target: int, model_name: str, claim: str = "") -> None:
     """Where the query token looks, per layer, and what the notes claimed."""
+    if claim and target >= 0:
+        st.markdown(f"**In the notes:** {claim} **In the real model:** measured below.")
     hidden = A.sink_positions(att) if state.sinks else None
     rows = att.weights[:, :, query, :].mean(axis=1)  # [layer, key]
     st.plotly_chart(F.focus_figure(rows, att.tokens, query, hidden), width="stretch", config=PLOT_CONFIG,

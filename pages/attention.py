@@ -66,14 +66,14 @@ elif state.view == "grid":
 else:
     views.bertviz_view(att, state, "head" if state.view == "head view" else "model")
 
-auto_q, target = views.question_targets(att, state.text)
+auto_q, target, claim = views.question_targets(att, state.text)
 query = state.query if state.query >= 0 else (auto_q if auto_q >= 0 else len(att.tokens) - 1)
 key = state.key if state.key >= 0 else (target if target >= 0 else
                                         int(att.weights[state.layer, state.head, query].argmax()))
 name = loaded.spec.title
 
 st.subheader(f"Where does “{att.tokens[query].strip() or att.tokens[query]}” look?")
-views.focus_panel(att, state, query, target if state.query < 0 else -1, name)
+views.focus_panel(att, state, query, target if state.query < 0 else -1, name, claim)
 st.subheader("Show the work for one cell")
 more.work_panel(att, state, query, key)
 st.subheader("Head patterns, measured")

@@ -30,13 +30,19 @@ def _offline(page: Page, app_url: str) -> list[str]:
     return blocked
 
 
-def _shot(page: Page, name: str) -> None:
+def _shot(page: Page, name: str, height: int = 3600) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside the app, so grow the viewport instead."""
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"attention-{name}.png"), full_page=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    wait_ready(page)
+    page.screenshot(path=str(SCREENS / f"attention-{name}.png"))
+    page.set_viewport_size(size)
 
 
 def test_default_heatmap_renders_with_labels(page: Page, app_url):
     """Check the default preset draws a labelled heatmap and names where 'it' looks."""
+    open_app(page, app_url + "/")  # through Home, as a visitor would
     open_app(page, _url(app_url))
     expect(page.locator("h1").first).to_have_text("Attention heatmaps")
     expect(page.locator(PLOT).first).to_be_visible(timeout=60_000)
@@ -70,7 +76,7 @@ def test_bertviz_head_view_draws_offline(page: Page, app_url):
     expect(frame.locator("#vis svg text", has_text="mat")).to_have_count(2)  # left and right columns
     expect(frame.locator("#layer option")).to_have_count(6)
     assert blocked == []
-    _shot(page, "bertviz-head")
+    _shot(page, "bertviz-head", 2000)
 
 
 def test_bertviz_model_view_draws_offline(page: Page, app_url):
@@ -92,7 +98,7 @@ def test_500_token_heatmap_renders(page: Page, app_url):
     assert int(caption.split()[0]) >= 500
     expect(page.locator("[data-testid='stPlotlyChart'] .heatmaplayer image").first).to_be_attached(timeout=60_000)
     assert_no_exception(page)
-    _shot(page, "long")
+    _shot(page, "long", 2000)
     open_app(page, _url(app_url, text=text, long="top-k"))
     expect(page.get_by_text("Top-8 keys per query", exact=False)).to_be_visible()
     assert_no_exception(page)
@@ -114,4 +120,22 @@ def test_injected_token_stays_silent(page: Page, app_url):
     wait_ready(page)
     expect(page.locator(PLOT).first).to_be_visible()
     assert dialogs == []
+    assert_no_exception(page)
+
+
+def test_grid_click_enlarges_head(page: Page, app_url):
+    """Check clicking the layer 1 / head 3 thumbnail opens that head as the big heatmap."""
+    open_app(page, _url(app_url, view="grid"))
+    points = page.locator("[data-testid='stPlotlyChart']").first.locator(".scatterlayer .point")
+    expect(points).to_have_count(6 * 12, timeout=60_000)
+    points.nth(1 * 12 + 3).scroll_into_view_if_needed()
+    box = points.nth(1 * 12 + 3).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 4, y - 4)
+    page.mouse.move(x, y)  # plotly picks the clicked point from the hover state
+    expect(page.locator(".hoverlayer .hovertext").first).to_contain_text("layer 1, head 3")
+    page.mouse.click(x, y)
+    expect(page.get_by_text("Layer 1, head 3").first).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    assert "layer=1" in page.url and "head=3" in page.url
     assert_no_exception(page)

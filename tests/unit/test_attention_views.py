@@ -56,10 +56,18 @@ def test_model_view_params():
     assert "cdnjs" not in page.html and not page.capped
 
 
-def test_bertviz_reference_grows_with_tokens_squared():
-    """Check the reference size of bertviz's own HTML grows roughly 4x when tokens double."""
-    small, big = B.bertviz_reference_bytes(2, 2, 16), B.bertviz_reference_bytes(2, 2, 32)
-    assert 3.0 < (big - 14_000) / (small - 14_000) < 5.0
+def test_bertviz_reference_size_is_exact_and_grows_with_n_squared():
+    """Check the chunked size equals a direct json.dumps count and grows ~4x when tokens double."""
+    w = _weights(2, 2, 16)
+    tokens = tuple("abcdefghijklmnop")
+    direct = len(json.dumps({"attention": [{"name": None, "attn": w.tolist(), "left_text": list(tokens),
+                                            "right_text": list(tokens)}], "default_filter": "0",
+                             "root_div_id": "bertviz-" + "0" * 32, "layer": None, "heads": None,
+                             "include_layers": [0, 1]}))
+    js = len(B._asset("head_view.js")) + 400
+    assert abs(B.bertviz_reference_bytes(w, tokens) - js - direct) <= 8
+    big = B.bertviz_reference_bytes(_weights(2, 2, 32), tokens * 2) - js
+    assert 3.5 < big / direct < 4.5
 
 
 def test_heatmap_escapes_labels_and_masks_future():
