@@ -124,7 +124,9 @@ def similarity_figure(sim: np.ndarray, labels: list[str]) -> go.Figure:
     """Cosine between occurrences at one layer: [sentence, sentence] heatmap."""
     names = [f"{i + 1}. {safe_label(t, 24)}" for i, t in enumerate(labels)]
     fig = go.Figure(go.Heatmap(z=sim, x=names, y=names, zmin=min(0.0, float(sim.min())), zmax=1,
-                               colorscale="Viridis", text=np.round(sim, 2), texttemplate="%{text}"))
+                               colorscale="Viridis", text=[[f"{v:.2f}" for v in row] for row in sim],
+                               texttemplate="%{text}", textfont=dict(size=12),
+                               hovertemplate="%{y} vs %{x}: %{z:.3f}<extra></extra>"))
     base_layout(fig, "", height=420)
     fig.update_yaxes(autorange="reversed")
     return fig

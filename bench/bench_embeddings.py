@@ -1,0 +1,101 @@
+"""Embedding space: neighbour query over 400,000 GloVe words, projection times
+(cold = fresh process incl. imports / numba JIT, warm = second fit in that
+process) at 1k / 10k / 50k points, and browser render time for 50,000 points."""
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from bench._harness import Result, median_seconds
+from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+
+# What is feasible on 2 shared cores; the UI caps are explorer.projections.CAPS.
+SIZES = {"pca": (1_000, 10_000, 50_000), "umap": (1_000, 10_000), "tsne": (1_000, 2_000)}
+FIT = """
+import json, sys, time
+t0 = time.perf_counter()
+from explorer import embeddings, models, projections
+space = embeddings.unit_space(models.load_glove().obj)
+x = space.vectors[embeddings.background_rows(space, int(sys.argv[2]))]
+cfg = projections.ProjectionConfig(sys.argv[1], max_points=400_000)
+t1 = time.perf_counter()
+first = projections.project(x, cfg)
+t2 = time.perf_counter()
+second = projections.project(x, cfg)
+print(json.dumps({"cold": t2 - t1, "warm": second.seconds, "trust": second.trust}))
+"""
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _fit(method: str, n: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", FIT, method, str(n)], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _neighbours() -> list[Result]:
+    from explorer import embeddings, models
+
+    wv = models.load_glove().obj
+    start = time.perf_counter()
+    space = embeddings.unit_space(wv)
+    build = time.perf_counter() - start
+    rng = np.random.default_rng(0)
+    queries = space.vectors[rng.integers(0, 50_000, 20)]
+    out = [Result("GloVe: normalise 400,000 x 50 once", build, "s", "cached per server")]
+    for metric in embeddings.METRICS:
+        secs = median_seconds(lambda: [embeddings.nearest(space, q, 10, metric) for q in queries],
+                              repeat=3) / len(queries)
+        out.append(Result(f"neighbour query, {metric}, k=10 over 400,000 words", secs * 1000,
+                          "ms", "mat-vec + argpartition, median of 3x20 queries"))
+    return out
+
+
+def _projections() -> list[Result]:
+    out = []
+    for method, sizes in SIZES.items():
+        for n in sizes:
+            r = _fit(method, n)
+            note = f"trust {r['trust']:.3f}" if r["trust"] is not None else ""
+            out.append(Result(f"{method.upper()} {n:,} pts 2-D cold", r["cold"], "s",
+                              "fresh process: imports + JIT + fit"))
+            out.append(Result(f"{method.upper()} {n:,} pts 2-D warm", r["warm"], "s", note))
+    out.append(Result("UMAP 50,000 / t-SNE 10,000+ points", float("nan"), "s",
+                      "not run: above the UI caps (UMAP 10,000, t-SNE 2,000); the page samples "
+                      "and says 'showing N of M'"))
+    return out
+
+
+def _browser(url: str) -> list[Result]:
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.perf_counter()
+            page.goto(url + "/embeddings?background=50000")
+            page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot canvas",
+                                   timeout=300_000)
+            page.wait_for_selector(READY, timeout=300_000)
+            times.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+    return [Result("browser: 50,010-point WebGL scatter, first (PCA, cold caches)", times[0], "s",
+                   "Chromium, goto -> canvas drawn + script idle"),
+            Result("browser: 50,010-point WebGL scatter, cached", statistics.median(times[1:]),
+                   "s", "median of 2 new tabs")]
+
+
+def run() -> list[Result]:
+    """Neighbour queries, projection times and the 50k-point browser render."""
+    results = _neighbours() + _projections()
+    with streamlit_server() as (url, _proc):
+        results += _browser(url)
+    return results
