@@ -44,7 +44,8 @@ def inspect_control(path) -> None:
     n = 0 if path is None else len(path.pieces)
     if st.session_state.get(f"{P}.at", 0) > n:
         st.session_state[f"{P}.at"] = 0
-    st.number_input("Inspect token # (0 = the next token)", 0, max(n, 0), step=1, key=f"{P}.at")
+    st.columns([1, 2])[0].number_input("Inspect token # (0 = the next token)", 0, max(n, 0), step=1,
+                                       key=f"{P}.at")
 
 
 def _rewind(at: int, branch: int | None = None) -> None:
@@ -136,7 +137,8 @@ def side_by_side(state: SamplingState, prompt) -> None:
             path = _cache.samp_path(prompt.ids, cfg, RunConfig(state.n_new, state.seed))
         label = f"{side.upper()}: T={cfg.temperature:g}, top-p {cfg.top_p:g}"
         paths[label] = path
-        col.plotly_chart(figs.token_strip(path), key=f"samp_side_{side}", config={"displayModeBar": False})
+        col.plotly_chart(figs.token_strip(path, line_chars=30), key=f"samp_side_{side}",
+                         config={"displayModeBar": False})
         col.caption(f"{label} · seed {state.seed} · mean effective choices "
                     f"{path.effective_choices.mean():.1f} · stopped: {path.stopped}")
     st.plotly_chart(figs.entropy_chart(paths), key="samp_side_entropy", config={"displayModeBar": False})

@@ -68,12 +68,12 @@ def _hover(path: Path, i: int) -> str:
     return "<br>".join([head, *alts])
 
 
-def _layout_pieces(pieces) -> tuple[list[float], list[int], list[float]]:
-    """x start, line and width (in characters) of each token, wrapping long lines."""
+def _layout_pieces(pieces, line_chars: int = LINE_CHARS) -> tuple[list[float], list[int], list[float]]:
+    """x start, line and width (in characters) of each token, wrapping at `line_chars`."""
     xs, lines, widths, x, line = [], [], [], 0.0, 0
     for piece in pieces:
         width = max(1.5, min(len(show_piece(piece)), LABEL_CHARS) + 0.5)
-        if x + width > LINE_CHARS and x > 0:
+        if x + width > line_chars and x > 0:
             x, line = 0.0, line + 1
         xs.append(x), lines.append(line), widths.append(width)
         x += width
@@ -82,26 +82,29 @@ def _layout_pieces(pieces) -> tuple[list[float], list[int], list[float]]:
     return xs, lines, widths
 
 
-def token_strip(path: Path, highlight: np.ndarray | None = None, selected: int | None = None) -> go.Figure:
-    """Generated tokens coloured by p_final; hover shows alternatives; click a token to select it."""
-    xs, lines, widths = _layout_pieces(path.pieces)
+def token_strip(path: Path, highlight: np.ndarray | None = None, selected: int | None = None,
+                line_chars: int = LINE_CHARS) -> go.Figure:
+    """Generated tokens coloured by p_final; hover shows alternatives; click a token to select it.
+
+    line_chars: characters per line (about 64 for a full-width chart, 30 for half width).
+    """
+    xs, lines, widths = _layout_pieces(path.pieces, line_chars)
     n = len(path.pieces)
     outline = np.zeros(n, bool) if highlight is None else np.asarray(highlight, bool)
     line_color = ["#111" if i == selected else ("#d62728" if outline[i] else "white") for i in range(n)]
     fig = go.Figure(go.Bar(
         base=xs, x=widths, y=lines, orientation="h", customdata=list(range(n)),
         marker=dict(color=path.p_final, colorscale=PROB_SCALE, cmin=0, cmax=1,
-                    line=dict(color=line_color, width=[3 if c != "white" else 1 for c in line_color]),
-                    colorbar=dict(title="p", thickness=10, len=0.8)),
+                    line=dict(color=line_color, width=[3 if c != "white" else 1 for c in line_color])),
         text=[safe_label(show_piece(p), LABEL_CHARS) for p in path.pieces], textposition="inside",
         insidetextanchor="middle", textangle=0, constraintext="none", textfont=dict(color="#111", size=14),
         hovertext=[_hover(path, i) for i in range(n)], hoverinfo="text"))
     n_lines = max(lines) + 1 if lines else 1
     fig.update_yaxes(autorange="reversed", visible=False, range=[n_lines - 0.5, -0.5])
-    fig.update_xaxes(visible=False, range=[0, LINE_CHARS + 1])
+    fig.update_xaxes(visible=False, range=[0, line_chars + 1])
     fig.update_layout(bargap=0.12, uniformtext=dict(minsize=11, mode="show"), clickmode="event+select",
                       dragmode=False)
-    return base_layout(fig, height=50 + 34 * n_lines)
+    return base_layout(fig, height=30 + 38 * n_lines)
 
 
 def entropy_chart(paths: dict[str, Path]) -> go.Figure:

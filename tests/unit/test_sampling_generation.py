@@ -27,7 +27,7 @@ def one_thread():
 class FakeTok:
     """Just enough tokenizer for a random-init model."""
 
-    eos_token_id = None
+    eos_token_id = 2  # LlamaConfig's default eos, so both loops stop alike
 
     def decode(self, ids):
         return "".join(f"<{int(i)}>" for i in ids)
@@ -45,7 +45,7 @@ def tiny():
 def _generate(model, prompt, cfg, n, seed, procs=None):
     torch.manual_seed(seed)
     ids = torch.tensor([list(prompt)])
-    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=n, min_new_tokens=n,
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=n,
                          logits_processor=procs, pad_token_id=0, **cfg.generate_kwargs())
     return out[0, len(prompt):].tolist()
 
@@ -154,11 +154,10 @@ def test_smollm2_matches_generate(smollm2, cfg):
     """Check on the real SmolLM2 that the lab's loop gives exactly generate()'s tokens."""
     model, tok = smollm2
     prompt = encode_prompt(tok, "Write a one-line poem about the sea.", chat=True)
-    path = extend(model, tok, prompt.ids, cfg, RunConfig(10, seed=5, stop_at_eos=False))
+    path = extend(model, tok, prompt.ids, cfg, RunConfig(10, seed=5))
     torch.manual_seed(5)
     ids = torch.tensor([list(prompt.ids)])
-    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=10, min_new_tokens=10,
-                         **cfg.generate_kwargs())
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=10, **cfg.generate_kwargs())
     assert path.token_ids.tolist() == out[0, ids.shape[1]:].tolist()
 
 
