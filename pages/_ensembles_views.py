@@ -60,7 +60,7 @@ def render_voting(state, cfg, csv, data) -> None:
     acc, cov = res.agreement.accuracy[k - 1], res.agreement.coverage[k - 1]
     m1, m2 = right.columns(2)
     m1.metric(f"Accuracy when {k} of {len(res.agreement.k)} agree", f"{acc:.1%}" if cov else "no answers")
-    m2.metric("Coverage (test points answered)", f"{cov:.0%}")
+    m2.metric("Coverage", f"{cov:.0%}", help="Share of test points where at least k members agree.")
     st.subheader("Scoreboard")
     st.dataframe(board, hide_index=True, width="stretch")
     st.download_button("Download scoreboard (CSV)", board.to_csv(index=False), "ensemble_scoreboard.csv",

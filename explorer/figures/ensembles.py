@@ -166,24 +166,26 @@ def boost_step_figure(boost, data, step: int, kind: str) -> go.Figure:
     i = step - 1
     if kind == "adaboost":
         w = boost.sample_weights[i] * len(boost.sample_weights[i])  # 1 = the uniform weight
-        fig, _, _ = _panels(2, [f"stump {step}: weighted error {boost.stage_errors[i]:.2f}, "
-                                f"say α = {boost.stage_weights[i]:.2f}",
-                                f"ensemble of {step}: test {boost.test_acc[i]:.0%}"])
+        fig, _, _ = _panels(2, [f"learner {step} alone<br><sup>weighted error {boost.stage_errors[i]:.2f}, "
+                                f"its say α = {boost.stage_weights[i]:.2f}</sup>",
+                                f"ensemble of {step}<br><sup>test accuracy {boost.test_acc[i]:.0%}</sup>"])
         _regions(fig, boost.grid_x, boost.grid_y, boost.grid_learner[i], data.n_classes, 1, 1)
-        _points(fig, data, 1, 1, sizes=np.clip(4 + 6 * np.sqrt(w), 3, 40), test=False)
+        _points(fig, data, 1, 1, sizes=np.clip(3 + 8 * w, 3, 40), test=False)
         wrong = boost.learner_pred[i] != data.y_train
         fig.add_trace(go.Scatter(x=data.x_train[wrong, 0], y=data.x_train[wrong, 1], mode="markers",
                                  name="misclassified by this stump", hoverinfo="skip",
                                  marker=dict(symbol="x-thin", size=8, line=dict(width=1.5, color="black"))),
                       row=1, col=1)
     else:
-        fig, _, _ = _panels(2, [f"after 1 tree: test {boost.test_acc[0]:.0%}",
-                                f"after {step} trees: test {boost.test_acc[i]:.0%}"])
+        fig, _, _ = _panels(2, [f"after 1 tree<br><sup>test accuracy {boost.test_acc[0]:.0%}</sup>",
+                                f"after {step} trees<br><sup>test accuracy {boost.test_acc[i]:.0%}</sup>"])
         _regions(fig, boost.grid_x, boost.grid_y, boost.grid_pred[0], data.n_classes, 1, 1)
         _points(fig, data, 1, 1)
     _regions(fig, boost.grid_x, boost.grid_y, boost.grid_pred[i], data.n_classes, 1, 2, opacity=0.5)
     _points(fig, data, 1, 2)
-    return _panel_layout(fig, 460)
+    fig = _panel_layout(fig, 480)
+    fig.update_layout(legend=dict(orientation="h", y=-0.05))
+    return fig
 
 
 def staged_figure(boost, step: int) -> go.Figure:
@@ -265,6 +267,8 @@ def llm_vote_figure(summary) -> go.Figure:
             fig.add_trace(go.Scatter(x=[x[0], x[-1]], y=[y, y], mode="lines", name=name,
                                      showlegend=col == 1, line=dict(dash="dot", color=color)), row=1, col=col)
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_xaxes(title_text="N samples per question", row=1, col=1)
+    fig.update_xaxes(title_text="N samples per question", dtick=1, row=1, col=1)
     fig.update_xaxes(title_text="tokens per question", row=1, col=2)
-    return base_layout(fig, height=380)
+    fig = base_layout(fig, height=400)
+    fig.update_layout(margin=dict(t=50), legend=dict(orientation="h", y=-0.25))
+    return fig
