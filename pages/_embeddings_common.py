@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import streamlit as st
@@ -13,6 +14,11 @@ from pages import _cache
 
 METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 PNG = {"toImageButtonOptions": {"format": "png", "filename": "embedding-space", "scale": 2}}
+
+
+def md(text: str) -> str:
+    """User text made literal inside Streamlit markdown (no links, emphasis or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", text)
 
 
 def projection_controls(state) -> None:

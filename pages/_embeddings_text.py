@@ -93,6 +93,9 @@ def contextual_mode(state) -> None:
         return
     if ctx.skipped:
         st.warning(f"{len(ctx.skipped)} sentence(s) do not contain “{ctx.word}” and were skipped.")
+    splits = ", ".join(" + ".join(f"`{t}`" for t in toks) for toks in dict.fromkeys(ctx.tokens))
+    st.caption(f"The tokenizer turns the word into {splits}; when it takes several tokens, "
+               "their vectors are averaged.")
     senses = tuple(labels[texts.index(t)] or f"sentence {i + 1}" for i, t in enumerate(ctx.sentences))
     n_layers = ctx.vectors.shape[0] - 1
     if st.session_state.get("emb.layer", 0) > n_layers:

@@ -11,7 +11,7 @@ from explorer import embeddings as emb
 from explorer.embeddings_data import ANALOGIES, WORD_SETS, parse_words
 from explorer.figures import embeddings as figs
 from pages import _cache
-from pages._embeddings_common import project, projection_controls, show_projection
+from pages._embeddings_common import md, project, projection_controls, show_projection
 
 
 def _set_words() -> None:
@@ -23,10 +23,10 @@ def known_words(space, raw: str) -> tuple[str, ...]:
     found = emb.lookup(space, parse_words(raw))
     for word in found.missing:
         close = found.suggestions[word]
-        hint = f" Did you mean: {', '.join(close)}?" if close else " No close spelling found."
-        st.warning(f"“{word}” is not in GloVe's 400,000-word vocabulary.{hint}", icon=":material/help:")
+        hint = f" Did you mean: {md(', '.join(close))}?" if close else " No close spelling found."
+        st.warning(f"“{md(word)}” is not in GloVe's 400,000-word vocabulary.{hint}", icon=":material/help:")
     if found.duplicates:
-        st.caption(f"Ignored duplicates: {', '.join(dict.fromkeys(found.duplicates))}")
+        st.caption(f"Ignored duplicates: {md(', '.join(dict.fromkeys(found.duplicates)))}")
     return found.found
 
 
@@ -34,7 +34,7 @@ def _neighbour_table(space, word: str, k: int, metric: str) -> None:
     start = time.perf_counter()
     result = emb.word_neighbours(space, word, k, metric)
     ms = (time.perf_counter() - start) * 1000
-    st.markdown(f"**Nearest to “{word}”** over all {len(space.words):,} words, {metric}, "
+    st.markdown(f"**Nearest to “{md(word)}”** over all {len(space.words):,} words, {metric}, "
                 f"in the original 50 dimensions ({ms:.0f} ms):")
     st.plotly_chart(figs.neighbours_figure(list(result.words), result.scores, metric),
                     width="stretch", key=f"emb_nb_{word}")
@@ -88,9 +88,10 @@ def analogy_mode(state, space) -> None:
     except KeyError:
         return  # the warning above already named the unknown word
     best = result.words[0]
-    st.success(f"**{result.a} − {result.b} + {result.c} ≈ {best}** (cosine {result.scores[0]:.3f})")
+    st.success(f"**{md(result.a)} − {md(result.b)} + {md(result.c)} ≈ {md(best)}** "
+               f"(cosine {result.scores[0]:.3f})")
     st.caption(f"Input words are excluded. Without that rule the top answers would be "
-               f"{', '.join(result.with_inputs)}: the sum usually stays closest to one of its inputs.")
+               f"{md(', '.join(result.with_inputs))}: the sum usually stays closest to one of its inputs.")
     st.dataframe(pd.DataFrame({"answer": result.words, "cosine": np.round(result.scores, 4)}),
                  hide_index=True, width="content")
     words = (result.a, result.b, result.c, *result.words)

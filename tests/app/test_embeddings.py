@@ -32,7 +32,7 @@ def test_unknown_and_duplicate_words():
     assert not at.exception
     warnings = _texts(at, "warning")
     assert "“qeen” is not in GloVe" in warnings and "queen" in warnings
-    assert "<script>alert(1)</script>" in warnings  # shown as text, not run
+    assert r"\<script\>alert\(1\)\</script\>" in warnings  # escaped: shown as text, never markup
     assert "king" in _texts(at, "caption")  # "Ignored duplicates: king"
 
 
