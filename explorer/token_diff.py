@@ -39,46 +39,50 @@ def _ink_index(data: bytes) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(is_ink)])
 
 
+def _cuts(token_spans: list[tuple[int, int]], ink: np.ndarray) -> np.ndarray:
+    """Sorted unique cut points (in ink counts) of one tokenizer, ends included."""
+    spans = np.asarray(token_spans, dtype=np.int64).reshape(-1, 2)
+    spans = spans[spans[:, 1] > spans[:, 0]]
+    return np.unique(np.concatenate([[0, int(ink[-1])], ink[spans[:, 0]], ink[spans[:, 1]]]))
+
+
 def diff_cuts(text: str, spans: list[list[tuple[int, int]]]) -> CutDiff:
     """Compare token spans (byte start, end) of several tokenizers over one text."""
-    data = text.encode("utf-8")
-    ink = _ink_index(data)
-    total = int(ink[-1])
-    cut_sets = []
-    for token_spans in spans:
-        cuts = {0, total}
-        for start, end in token_spans:
-            if end > start:
-                cuts.update((int(ink[start]), int(ink[end])))
-        cut_sets.append(cuts)
-    shared = sorted(set.intersection(*cut_sets)) if cut_sets else [0, total]
-    segs, differs = [], []
-    for lo, hi in zip(shared, shared[1:]):
-        if hi <= lo:
-            continue
-        segs.append((lo, hi))
-        differs.append(any(any(lo < c < hi for c in cuts) for cuts in cut_sets))
-    byte_segs = _to_bytes(segs, ink)
+    ink = _ink_index(text.encode("utf-8"))
+    cut_sets = [_cuts(s, ink) for s in spans] or [np.array([0, int(ink[-1])])]
+    shared = cut_sets[0]
+    for cuts in cut_sets[1:]:
+        shared = np.intersect1d(shared, cuts)
+    lo, hi = shared[:-1], shared[1:]  # [segment]
+    keep = hi > lo
+    lo, hi = lo[keep], hi[keep]
+    differs = np.zeros(len(lo), dtype=bool)
+    for cuts in cut_sets:  # a cut strictly inside (lo, hi) splits the segment
+        inside = np.searchsorted(cuts, hi, side="left") - np.searchsorted(cuts, lo, side="right")
+        differs |= inside > 0
+    segs = np.stack([lo, hi], axis=1) if len(lo) else np.zeros((0, 2), dtype=np.int64)
     per_tok = tuple(_token_flags(s, segs, differs, ink) for s in spans)
-    return CutDiff(byte_segs, np.asarray(differs, dtype=bool), per_tok)
+    return CutDiff(_to_bytes(segs, ink), differs, per_tok)
 
 
-def _to_bytes(segs: list[tuple[int, int]], ink: np.ndarray) -> np.ndarray:
+def _to_bytes(segs: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """Ink-count segments -> byte spans (first ink byte .. after last ink byte)."""
     out = np.zeros((len(segs), 2), dtype=np.int64)
-    for k, (lo, hi) in enumerate(segs):
-        out[k, 0] = int(np.searchsorted(ink, lo + 1, side="left")) - 1
-        out[k, 1] = int(np.searchsorted(ink, hi, side="left"))
+    if len(segs):
+        out[:, 0] = np.searchsorted(ink, segs[:, 0] + 1, side="left") - 1
+        out[:, 1] = np.searchsorted(ink, segs[:, 1], side="left")
     return out
 
 
-def _token_flags(token_spans, segs, differs, ink) -> np.ndarray:
-    flags = np.zeros(len(token_spans), dtype=bool)
-    bad = [(lo, hi) for (lo, hi), d in zip(segs, differs) if d]
-    for t, (start, end) in enumerate(token_spans):
-        a, b = int(ink[start]), int(ink[end])
-        flags[t] = b > a and any(a < hi and lo < b for lo, hi in bad)
-    return flags
+def _token_flags(token_spans, segs: np.ndarray, differs: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """[token] True when the token covers ink inside a differing segment."""
+    spans = np.asarray(token_spans, dtype=np.int64).reshape(-1, 2)
+    bad = np.zeros(int(ink[-1]) + 1, dtype=np.int64)  # [ink position] 1 inside a differing segment
+    for lo, hi in segs[differs]:
+        bad[lo:hi] = 1
+    before = np.concatenate([[0], np.cumsum(bad)])  # [ink position + 1] running count
+    a, b = ink[spans[:, 0]], ink[spans[:, 1]]
+    return (b > a) & (before[b] - before[a] > 0)
 
 
 def diff_tokenized(results: list[Tokenized]) -> CutDiff:

@@ -83,11 +83,13 @@ def compare_view(keys: list[str], text: str, markers: bool, special: bool) -> No
     _notes_vs_real(text, results)
     st.subheader("Context window")
     st.plotly_chart(figs.context_gauge(results), width="stretch")
-    table = figs.token_table(results, list(diff.token_differs))
-    with st.expander("Bytes view: every token's bytes and where it sits in the text"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download the token table (CSV)", table.to_csv(index=False),
-                       "tokens.csv", "text/csv", key="tok_csv")
+    diffs = list(diff.token_differs)
+    if st.toggle("Bytes view: one row per token with its bytes and where it sits in the text",
+                 key="tok_bytes_view"):
+        st.dataframe(figs.token_table(results, diffs), hide_index=True, width="stretch")
+    st.download_button("Download the token table (CSV)", key="tok_csv", file_name="tokens.csv",
+                       mime="text/csv", on_click="ignore",
+                       data=lambda: figs.token_table(results, diffs).to_csv(index=False))
 
 
 def _notes_vs_real(text: str, results: list) -> None:

@@ -45,11 +45,11 @@ for _field in TokenizerState.__dataclass_fields__:
     if f"tok.{_field}" in st.session_state:
         st.session_state[f"tok.{_field}"] = st.session_state[f"tok.{_field}"]
 sync_widgets(TokenizerState, "tok")
-top = st.columns([2, 3, 2])
-top[0].radio("Mode", MODES, format_func=MODE_LABELS.get, key="tok.mode", horizontal=True)
-top[1].multiselect("Tokenizers (up to 4)", TOKENIZER_KEYS, format_func=views.title,
+st.radio("Mode", MODES, format_func=MODE_LABELS.get, key="tok.mode", horizontal=True)
+top = st.columns([3, 2])
+top[0].multiselect("Tokenizers (up to 4)", TOKENIZER_KEYS, format_func=views.title,
                    key="tok.tk", max_selections=4)
-top[2].selectbox("Load an example from the notes", list(PRESETS), index=None,
+top[1].selectbox("Load an example from the notes", list(PRESETS), index=None,
                  format_func=lambda k: PRESETS[k].label, key="tok_preset", on_change=load_preset,
                  placeholder="Choose a preset...")
 with st.expander("Add a tokenizer from the Hugging Face hub (needs internet)"):

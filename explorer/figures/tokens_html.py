@@ -20,12 +20,13 @@ from explorer.token_bytes import show_bytes
 from explorer.tokenizers import Tokenized
 
 GOLDEN = 0.6180339887498949
-HOVER_LINK_CAP = 1_000  # tokens per panel with hover linking (one CSS rule each)
+HOVER_LINK_CAP = 600  # tokens per panel with hover linking (one :has() CSS rule each)
+N_COLOURS = 24  # ID colours are classes c0..c23: same ID -> same class, and small HTML
 
 CSS = """
 .tokv{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:0.92rem;line-height:1.9;
   color:#1F2330}
-.tokv .row{margin:0 0 .35rem 0;word-break:break-word}
+.tokv .row{margin:0 0 .35rem 0;word-break:break-word;max-height:22rem;overflow-y:auto}
 .tokv .tk,.tokv .ti{display:inline-block;white-space:pre;border-radius:4px;padding:0 3px;
   margin:1px 1px;unicode-bidi:isolate;border:1px solid rgba(0,0,0,.08);cursor:default}
 .tokv .ti{font-size:.78rem;line-height:1.5}
@@ -33,13 +34,15 @@ CSS = """
 .tokv .diff{box-shadow:inset 0 -3px 0 #E11D48}
 .tokv .cap{font-size:.8rem;color:#555;margin:.1rem 0 .2rem 0;font-family:sans-serif}
 .tokv .byte{color:#7C2D12}
-"""
+""" + "".join(f".tokv .c{i}{{background:hsl({i * 360 / N_COLOURS:.0f},75%,84%)}}" for i in range(N_COLOURS))
 
 
 def id_colour(token_id: int) -> str:
-    """A pastel background for a token ID: same ID, same colour, everywhere."""
-    hue = (int(token_id) * GOLDEN) % 1.0
-    return f"hsl({hue * 360:.0f},75%,84%)"
+    """The colour class of a token ID (c0..c23): same ID, same colour, in every panel.
+
+    The golden-ratio step spreads neighbouring IDs (101, 102) far apart in hue.
+    """
+    return f"c{int((int(token_id) * GOLDEN) % 1.0 * N_COLOURS)}"
 
 
 def chip_text(piece: str, raw: bytes, markers: bool) -> str:
@@ -57,11 +60,10 @@ def chip_text(piece: str, raw: bytes, markers: bool) -> str:
     return text.replace("\n", "↵").replace("\t", "⇥")
 
 
-def _title(tok: Tokenized, i: int, data: bytes) -> str:
-    raw = tok.raw[i]
-    hexes = " ".join(f"{b:02X}" for b in raw) or "-"
-    where = "added by the tokenizer" if tok.added[i] else f"bytes {tok.starts[i]}–{tok.ends[i]}"
-    return f"#{i} · ID {int(tok.ids[i])} · {tok.pieces[i]} · {hexes} · {where}"
+def _title(tok: Tokenized, i: int) -> str:
+    hexes = " ".join(f"{b:02X}" for b in tok.raw[i][:12]) + (" …" if len(tok.raw[i]) > 12 else "")
+    where = "added special" if tok.added[i] else f"bytes {tok.starts[i]}–{tok.ends[i]}"
+    return f"#{i} ID {int(tok.ids[i])} · {hexes or '-'} · {where}"
 
 
 def _hover_css(panel: str, n: int) -> str:
@@ -75,19 +77,17 @@ def token_panel(tok: Tokenized, panel: str, markers: bool = False,
     """Chips for the text and a strip of IDs; `panel` is a CSS-safe class name."""
     if not panel.isidentifier():
         raise ValueError(f"panel must be a CSS-safe name, got {panel!r}")
-    data = tok.text.encode("utf-8")
     chips, ids = [], []
     for i in range(tok.n_tokens):
-        cls = f"k{i}" + (" added" if tok.added[i] else "") + (
+        cls = f"k{i} {id_colour(int(tok.ids[i]))}" + (" added" if tok.added[i] else "") + (
             " diff" if differs is not None and differs[i] else "")
-        style = f"background:{id_colour(int(tok.ids[i]))}"
-        title = html.escape(_title(tok, i, data), quote=True)
+        title = html.escape(_title(tok, i), quote=True)
         shown = html.escape(chip_text(tok.pieces[i], tok.raw[i], markers), quote=True)
-        chips.append(f'<span class="tk {cls}" style="{style}" title="{title}">{shown}</span>')
+        chips.append(f'<span class="tk {cls}" title="{title}">{shown}</span>')
         if tok.raw[i].endswith(b"\n") and not markers:
             chips.append("<br>")
         piece = html.escape(tok.pieces[i], quote=True)
-        ids.append(f'<span class="ti {cls}" style="{style}" title="{piece}">{int(tok.ids[i])}</span>')
+        ids.append(f'<span class="ti {cls}" title="{piece}">{int(tok.ids[i])}</span>')
     note = "" if tok.n_tokens <= HOVER_LINK_CAP else (
         f'<div class="cap">Hover linking covers the first {HOVER_LINK_CAP:,} tokens.</div>')
     return (f"<style>{CSS}{_hover_css(panel, tok.n_tokens)}</style>"
@@ -100,9 +100,8 @@ def piece_strip(pieces: tuple[str, ...], raw: tuple[bytes, ...], ids: np.ndarray
     """A single row of chips (decode view, chat template); highlighted chips get a red underline."""
     chips = []
     for i, (piece, r) in enumerate(zip(pieces, raw)):
-        cls = "tk diff" if highlight is not None and highlight[i] else "tk"
+        cls = f"tk {id_colour(int(ids[i]))}" + (" diff" if highlight is not None and highlight[i] else "")
         shown = html.escape(chip_text(piece, r, markers), quote=True)
-        title = html.escape(f"#{i} · ID {int(ids[i])} · {piece}", quote=True)
-        chips.append(f'<span class="{cls}" style="background:{id_colour(int(ids[i]))}" '
-                     f'title="{title}">{shown}</span>')
+        title = html.escape(f"#{i} ID {int(ids[i])} · {piece}", quote=True)
+        chips.append(f'<span class="{cls}" title="{title}">{shown}</span>')
     return f'<style>{CSS}</style><div class="tokv"><div class="row">{"".join(chips)}</div></div>'

@@ -2,6 +2,7 @@
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e._ui import assert_no_exception, open_app, wait_ready
@@ -9,8 +10,17 @@ from tests.e2e._ui import assert_no_exception, open_app, wait_ready
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """Give expect() 30 s: four tokenizers on a busy 2-core machine can take a while."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def _shot(page: Page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 2400})  # the app scrolls inside its main block
     page.screenshot(path=str(SCREENS / f"tokenizer-{name}.png"), full_page=True)
 
 

@@ -71,8 +71,8 @@ def test_token_panel_links_ids_and_marks_added(toks):
     out = token_panel(t, "p1", differs=np.array([False, True, False]))
     for i, token_id in enumerate(t.ids.tolist()):
         assert out.count(f"k{i}") >= 3  # chip, ID chip, hover CSS
-        assert out.count(id_colour(token_id)) >= 2
-    assert out.count("added") >= 2 and "tk k1 diff" in out
+        assert out.count(f"k{i} {id_colour(token_id)}") == 2
+    assert out.count("added") >= 2 and re.search(r'class="tk k1 c\d+ diff"', out)
     assert ".tokv.p1:has(.k0:hover) .k0" in out
 
 
