@@ -56,7 +56,7 @@ def history_tab(live: pg.Trainer, class_names: tuple[str, ...]) -> None:
     st.caption(f"Epoch {snap.epoch}: {loss}.")
     maps = inspect.neuron_maps(snap, live.net)
     left, right = st.columns([1.05, 1])
-    left.plotly_chart(figs.boundary_figure(maps, live.data, f"Output at epoch {snap.epoch}"), key="play_hist_boundary")
+    left.plotly_chart(figs.boundary_figure(maps, live.data), key="play_hist_boundary")
     right.plotly_chart(figs.neuron_maps_figure(maps, live.net), key="play_hist_maps")
     if pick != epochs[-1] and right.button(f"Rewind training to epoch {pick}", key="play_rewind",
                                            icon=":material/history:"):

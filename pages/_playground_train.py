@@ -105,8 +105,8 @@ def live_view(playing: bool, speed: int, class_names: tuple[str, ...]) -> None:
             snap = live.history[-2] if len(live.history) > 1 else snap  # draw the last finite weights
         maps = inspect.neuron_maps(snap, net)
         left, right = st.columns([1.05, 1])
-        left.plotly_chart(figs.boundary_figure(maps, live.data, f"Output after epoch {snap.epoch}"),
-                          key="play_boundary", config={"displaylogo": False})
+        left.markdown(f"**The network's output after epoch {snap.epoch}** (filled dots: train, ringed: test)")
+        left.plotly_chart(figs.boundary_figure(maps, live.data), key="play_boundary", config={"displaylogo": False})
         left.plotly_chart(figs.loss_figure(live.history, net.task), key="play_loss")
         px, py = right.columns(2)
         x1 = px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px")

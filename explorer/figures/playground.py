@@ -89,7 +89,7 @@ def loss_figure(history: list[Snapshot], task: str, height: int = 220) -> go.Fig
     return base_layout(fig, "", height)
 
 
-def neuron_maps_figure(maps: NeuronMaps, net: NetConfig, stride: int = 2, gap: int = 4) -> go.Figure:
+def neuron_maps_figure(maps: NeuronMaps, net: NetConfig, stride: int = 3, gap: int = 3) -> go.Figure:
     """Every input feature and hidden neuron as a small map, one row per layer, in one heatmap."""
     rows = [maps.inputs] + list(maps.hidden)
     names = node_names(net)[:-1]
@@ -97,17 +97,18 @@ def neuron_maps_figure(maps: NeuronMaps, net: NetConfig, stride: int = 2, gap: i
     width = max(len(r) for r in rows)
     z = np.full((len(rows) * (tile + gap), width * (tile + gap)), np.nan)
     raw = np.full(z.shape, np.nan)
-    fig = go.Figure()
+    fig, notes = go.Figure(), []
     for r, layer in enumerate(rows):
         for c, m in enumerate(layer):
             small = m[::stride, ::stride]
             top, left = (len(rows) - 1 - r) * (tile + gap), c * (tile + gap)
             z[top:top + tile, left:left + tile] = small / max(1e-9, float(np.abs(small).max()))
             raw[top:top + tile, left:left + tile] = small
-            fig.add_annotation(x=left + tile / 2, y=top + tile, text=names[r][c], showarrow=False,
-                               yanchor="bottom", font=dict(size=11))
+            notes.append(dict(x=left + tile / 2, y=top + tile, text=names[r][c], showarrow=False,
+                              yanchor="bottom", font=dict(size=11)))
     fig.add_heatmap(z=z.astype(np.float32), customdata=raw.astype(np.float32), colorscale=DIVERGING, zmin=-1,
                     zmax=1, showscale=False, hovertemplate="value %{customdata:.3f}<extra></extra>", hoverongaps=False)
+    fig.update_layout(annotations=notes)  # one call: add_annotation per tile is quadratic in plotly
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     return base_layout(fig, "", 70 + 95 * len(rows))
@@ -164,19 +165,25 @@ def network_figure(snap: Snapshot, net: NetConfig, trace: PointTrace, class_name
     ys = _positions(net.sizes)
     fig = go.Figure(_edge_traces(snap, ys, names, trace))
     point = f"(x1={trace.point[0]:.2f}, x2={trace.point[1]:.2f})"
+    xs, yy, labels, hovers, values = [], [], [], [], []
     for l, layer in enumerate(names):
         if l == 0:
-            values = trace.inputs
-            hover = [f"<b>{n}</b> at {point} = <b>{v:.3f}</b>" for n, v in zip(layer, values)]
+            vals = trace.inputs
+            hover = [f"<b>{n}</b> at {point} = <b>{v:.3f}</b>" for n, v in zip(layer, vals)]
         else:
-            values, last = trace.post[l - 1], l == len(names) - 1
+            vals, last = trace.post[l - 1], l == len(names) - 1
             fn = ("softmax" if net.task == "classification" else "identity") if last else net.activation
             a_in = trace.inputs if l == 1 else trace.post[l - 2]
             hover = [_formula(n, snap.weights[l - 1][j], float(snap.biases[l - 1][j]), names[l - 1], a_in,
-                              float(trace.pre[l - 1][j]), float(values[j]), fn) for j, n in enumerate(layer)]
-        fig.add_scatter(x=[l] * len(layer), y=ys[l], mode="markers+text", text=layer, textposition="top center",
-                        hovertext=hover, hoverinfo="text", showlegend=False,
-                        marker=dict(size=22, color=values, colorscale=DIVERGING, cmid=0, line=dict(color="#555", width=1)))
+                              float(trace.pre[l - 1][j]), float(vals[j]), fn) for j, n in enumerate(layer)]
+        xs += [l] * len(layer)
+        yy += list(ys[l])
+        labels += layer
+        hovers += hover
+        values += [float(v) for v in vals]
+    fig.add_scatter(x=xs, y=yy, mode="markers+text", text=labels, textposition="top center", hovertext=hovers,
+                    hoverinfo="text", showlegend=False,
+                    marker=dict(size=22, color=values, colorscale=DIVERGING, cmid=0, line=dict(color="#555", width=1)))
     fig.update_xaxes(visible=False, range=[-0.4, len(names) - 0.6])
     fig.update_yaxes(visible=False)
     fig.update_layout(hoverlabel=dict(align="left"))
