@@ -11,7 +11,7 @@ from explorer.sources import ModelUnavailable
 from explorer.token_batch import split_lines
 from explorer.token_decode import parse_ids
 from explorer.token_diff import diff_tokenized
-from explorer.token_presets import NOTES_BATCH, PRESETS, claim_grid, claim_matches
+from explorer.token_presets import NOTES_BATCH, PRESETS, claim_matches
 from explorer.tokenizers import MAX_CHARS, check_text
 from pages import _cache
 
@@ -69,6 +69,10 @@ def compare_view(keys: list[str], text: str, markers: bool, special: bool) -> No
     results = _tokenize_all(keys, text, special)
     if not results:
         return
+    if markers:
+        st.caption("Markers: **Ġ** = a space glued to the next word (byte-level BPE), **▁** = a "
+                   "space (SentencePiece), **##** = continues the previous piece (WordPiece), "
+                   "**Ċ** = newline, **<0xE4>** = one raw byte, **·** = a space.")
     diff = diff_tokenized(results)
     st.dataframe(counts_frame(results), hide_index=True, width="stretch")
     if len(results) > 1:
@@ -132,18 +136,29 @@ def batch_view(keys: list[str], batch_text: str, padding: str, maxlen: int, trun
                            "ragged and could not be stacked into one tensor. Pick 'longest', or "
                            "'max_length' with truncation.")
             st.plotly_chart(figs.batch_grid(b), width="stretch", key=f"tok_grid_{key}")
-            st.code(f"input_ids = {b.input_ids.tolist()}\nattention_mask = {b.attention_mask.tolist()}",
+            st.code(_rows("input_ids", b.input_ids) + "\n" + _rows("attention_mask", b.attention_mask),
                     language="python")
     if tuple(texts) == NOTES_BATCH:
-        _notes_batch()
+        _notes_batch(keys, tuple(texts), special)
 
 
-def _notes_batch() -> None:
+def _rows(name: str, grid) -> str:
+    """A [row, position] grid as Python, one row per line; -1 cells (ragged) left out."""
+    lines = [str([int(v) for v in row if v >= 0]) for row in grid]
+    return f"{name} = [\n    " + ",\n    ".join(lines) + ",\n]"
+
+
+def _notes_batch(keys: list[str], texts: tuple[str, ...], special: bool) -> None:
     preset = PRESETS["padding"]
     st.subheader("The notes' batch vs the real one")
-    st.markdown(f"The notes used **{preset.claim_by}**; the WordPiece tokenizer here is MiniLM's "
-                "uncased BERT vocabulary, so IDs differ. The notes' rows:")
-    st.code("input_ids = " + str(claim_grid(preset).tolist()), language="python")
+    st.markdown(f"The notes ran **{preset.claim_by}**; the WordPiece tokenizer here is MiniLM's "
+                "*uncased* BERT vocabulary, so the IDs differ by design (`bert` is 14324 here).")
+    rows = [{"row": i, "notes (bert-base-cased)": str(list(r))} for i, r in enumerate(preset.claim_rows)]
+    if "bert" in keys:
+        real = _cache.tok_batch("bert", texts, "longest", 8, False, "right", special)
+        for i, row in enumerate(real.input_ids.tolist()):
+            rows[i]["real (MiniLM uncased, padding='longest')"] = str(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.info(preset.remark)
 
 

@@ -53,7 +53,7 @@ def batch_grid(batch: Batch, title: str = "") -> go.Figure:
               for c in range(cols)] for r in range(rows)]
     scale = [[k / 3, KIND_COLOURS[k]] for k in range(4)]
     fig = go.Figure(go.Heatmap(z=kind, zmin=0, zmax=3, colorscale=scale, showscale=False,
-                               text=text, texttemplate="%{text}", hovertext=hover,
+                               text=text, texttemplate="%{text}", textfont_size=11, hovertext=hover,
                                hoverinfo="text", xgap=2, ygap=2))
     fig.update_xaxes(title="position", dtick=1, side="top")
     fig.update_yaxes(title="row", dtick=1, autorange="reversed",

@@ -33,7 +33,7 @@ def test_shared_link_restores_batch_mode():
     assert at.multiselect(key="tok.tk").value == ["bert", "gpt2"]
     assert at.radio(key="tok.side").value == "left"
     assert at.number_input(key="tok.maxlen").value == 10
-    assert "input_ids = [[0, 0, 0, 0, 101, 14324" in at.code[0].value
+    assert "input_ids = [\n    [0, 0, 0, 0, 101, 14324" in at.code[0].value
     assert "left" in str(at.query_params["side"]) and "10" in str(at.query_params["maxlen"])
 
 
@@ -86,6 +86,9 @@ def test_preset_loads_the_notes_padding_batch():
     assert not at.exception
     assert at.radio(key="tok.mode").value == "batch"
     assert "[SEP] (102) is missing" in " ".join(i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert table.loc[0, "notes (bert-base-cased)"] == "[101, 1592, 1110, 1673, 119, 0, 0]"
+    assert table.loc[0, "real (MiniLM uncased, padding='longest')"] == "[101, 14324, 2003, 2307, 1012, 102, 0, 0]"
 
 
 def test_chat_mode_marks_template_tokens():

@@ -41,6 +41,10 @@ def test_compare_view_chips_hover_linking_and_bytes(page: Page, app_url):
     expect(id_chip).to_have_css("outline-style", "solid")
     expect(page.locator(".tokv.p2 .tk.added").first).to_have_text("[CLS]")
     _shot(page, "compare")
+    page.get_by_text("Show raw pieces").click()
+    wait_ready(page)
+    expect(gpt2).to_contain_text("Ġunbelievable")
+    expect(page.locator(".tokv.p2")).to_contain_text("[CLS]")
 
 
 def test_shared_link_restores_batch_mode(page: Page, app_url):
@@ -58,7 +62,7 @@ def test_shared_link_restores_batch_mode(page: Page, app_url):
     expect(chips.first).to_contain_text("BERT")
     expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(2)
     expect(main.locator("[data-testid='stCode']").first).to_contain_text(
-        "input_ids = [[0, 0, 0, 101, 14324")
+        "[0, 0, 0, 101, 14324, 2003")
     _shot(page, "batch")
 
 
@@ -78,3 +82,15 @@ def test_typed_script_never_runs(page: Page, app_url):
     assert_no_exception(page)
     assert "%3Cscript%3E" in page.url or "<script>" in page.url
     assert dialogs == []
+
+
+def test_chat_template_view_marks_hidden_tokens(page: Page, app_url):
+    """Check chat mode shows SmolLM2's template chips with the user's own tokens unmarked."""
+    open_app(page, f"{app_url}/tokenizer?{urlencode({'mode': 'chat', 'user': 'Hi <i>there</i>'})}")
+    assert_no_exception(page)
+    strip = page.locator(".tokv").first
+    expect(strip.locator(".tk").first).to_have_text("<|im_start|>")
+    expect(strip.locator(".tk.diff").first).to_have_text("<|im_start|>")
+    expect(strip).to_contain_text("<i>")
+    expect(page.locator(".tokv i")).to_have_count(0)
+    _shot(page, "chat")
