@@ -46,23 +46,26 @@ for _field in TokenizerState.__dataclass_fields__:
         st.session_state[f"tok.{_field}"] = st.session_state[f"tok.{_field}"]
 sync_widgets(TokenizerState, "tok")
 st.radio("Mode", MODES, format_func=MODE_LABELS.get, key="tok.mode", horizontal=True)
+mode = st.session_state["tok.mode"]
 top = st.columns([3, 2])
-top[0].multiselect("Tokenizers (up to 4)", TOKENIZER_KEYS, format_func=views.title,
-                   key="tok.tk", max_selections=4)
+if mode == "chat":  # the chat template is SmolLM2's alone
+    top[0].caption("Tokenizer: SmolLM2 BPE (the only built-in one with a chat template).")
+else:
+    top[0].multiselect("Tokenizers (up to 4)", TOKENIZER_KEYS, format_func=views.title,
+                       key="tok.tk", max_selections=4)
+    with top[0].expander("Add a tokenizer from the Hugging Face hub (needs internet)"):
+        st.text_input("Hub id, e.g. google-bert/bert-base-cased", key="tok.hub")
 top[1].selectbox("Load an example from the notes", list(PRESETS), index=None,
                  format_func=lambda k: PRESETS[k].label, key="tok_preset", on_change=load_preset,
                  placeholder="Choose a preset...")
-with st.expander("Add a tokenizer from the Hugging Face hub (needs internet)"):
-    st.text_input("Hub id, e.g. google-bert/bert-base-cased", key="tok.hub")
 
 keys = list(st.session_state["tok.tk"])
 hub = st.session_state["tok.hub"].strip()
-if hub:
+if hub and mode != "chat":
     try:
         keys.append("hub:" + check_hub_id(hub))
     except ValueError as err:
         st.error(str(err))
-mode = st.session_state["tok.mode"]
 if not keys and mode != "chat":
     st.warning("Pick at least one tokenizer above.")
 

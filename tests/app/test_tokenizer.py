@@ -49,6 +49,11 @@ def test_widget_changes_are_written_to_the_url_and_survive_mode_switches():
     assert not at.exception
     assert at.radio(key="tok.side").value == "left"
     assert "unbelievable" in str(at.query_params["text"])
+    at.multiselect(key="tok.tk").set_value(["qwen3"]).run()
+    at.radio(key="tok.mode").set_value("chat").run()
+    assert not at.multiselect  # hidden in chat mode, yet kept
+    at.radio(key="tok.mode").set_value("compare").run()
+    assert at.multiselect(key="tok.tk").value == ["qwen3"]
 
 
 @pytest.mark.parametrize("text,kind,needle", [
