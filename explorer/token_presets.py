@@ -51,8 +51,10 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
            remark="The notes' first row ends 119, 0, 0: its [SEP] (102) is missing, and "
                   "their decoded line for it shows a [SEP] the IDs do not have."),
     Preset("number", "A number: 1234567.89", "compare", "The total is 1234567.89 dollars.",
-           remark="GPT-2 merges digits freely; cl100k and o200k cut numbers into groups "
-                  "of up to three digits; Llama-3 likewise; SentencePiece splits every digit."),
+           remark="The notes say numbers become digit sequences; how depends on the tokenizer. "
+                  "GPT-2 merges digits as its merges happened to learn them (123|45|67); cl100k, "
+                  "o200k and Llama-3 cut runs of digits into groups of up to three (123|456|7); "
+                  "Qwen3, SmolLM2 and Phi-3 use one token per digit; BERT gives 123 ##45 ##6 ##7."),
     Preset("multilingual", "Multilingual: 日本語, Ελληνικά, emoji", "compare",
            "Tokyo 東京 は 日本 の首都. Καλημέρα! 👩‍💻 مرحبا",
            remark="Byte-level BPE splits rare characters into bytes: the pieces show as "

@@ -29,12 +29,12 @@ class TokenizerState(ViewState):
     text: str = free_text("I love NPL.", max_len=MAX_CHARS)
     markers: bool = flag(False)  # show Ġ / ▁ / ## pieces and visible whitespace
     special: bool = flag(True)  # add_special_tokens
-    batch: str = free_text("\n".join(NOTES_BATCH), max_len=4_000)
+    batch: str = free_text("\n".join(NOTES_BATCH), max_len=MAX_CHARS)
     padding: str = choice("longest", ("longest", "max_length", "none"))
     maxlen: int = num(8, lo=1, hi=MAX_LENGTH)
     trunc: bool = flag(False)
     side: str = choice("right", ("right", "left"))
-    user: str = free_text("What is the capital of France?", max_len=4_000)
-    system: str = free_text("", max_len=4_000)
+    user: str = free_text("What is the capital of France?", max_len=MAX_CHARS)
+    system: str = free_text("", max_len=MAX_CHARS)
     genprompt: bool = flag(True)
     ids: str = free_text("101, 1045, 2293, 27937, 2140, 1012, 102", max_len=20_000)

@@ -58,7 +58,7 @@ def counts_frame(results: list) -> pd.DataFrame:
 
 def compare_view(keys: list[str], text: str, markers: bool, special: bool) -> None:
     """Colour-coded tokens side by side, counts, cut differences, context gauge, bytes."""
-    if not text.strip():
+    if not text:
         st.warning("The text box is empty: type or paste some text, or load a preset.")
         return
     try:

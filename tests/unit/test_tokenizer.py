@@ -194,3 +194,17 @@ def test_ids_dtype_and_shapes(adapters):
     n = t.n_tokens
     assert t.ids.dtype == np.int64 and t.starts.shape == t.ends.shape == t.added.shape == (n,)
     assert len(t.pieces) == len(t.raw) == n
+
+
+@pytest.mark.parametrize("key,digits", [
+    ("gpt2", ["Ġ123", "45", "67"]), ("cl100k", ["123", "456", "7"]), ("o200k", ["123", "456", "7"]),
+    ("llama3", ["123", "456", "7"]), ("qwen3", list("1234567")), ("smollm2-tok", list("1234567")),
+    ("phi3", list("1234567")), ("bert", ["123", "##45", "##6", "##7"]),
+])
+def test_number_preset_remark_matches_real_tokenizers(adapters, key, digits):
+    """Check what the 'number' preset's remark says about how each tokenizer cuts 1234567."""
+    from explorer.token_presets import PRESETS
+
+    pieces = adapters[key].tokenize(PRESETS["number"].text, PLAIN).pieces
+    start = next(i for i, p in enumerate(pieces) if p.lstrip("Ġ▁").startswith("1"))
+    assert list(pieces[start:start + len(digits)]) == digits
