@@ -1,4 +1,4 @@
-"""Honest byte display for tokens: invalid UTF-8 shows as <0xE4>, never as U+FFFD.
+"""Token bytes: honest display (<0xE4>, never U+FFFD) and byte spans in the text.
 
 A byte-level BPE token may hold only part of a character (the first two of
 the three bytes of a CJK character, say). Decoding it alone with
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+
+import numpy as np
 
 # Shown in place of invisible characters when whitespace is made visible.
 VISIBLE = {" ": "·", "\n": "↵", "\t": "⇥", "\r": "␍"}
@@ -119,3 +121,58 @@ def char_to_byte_offsets(text: str) -> list[int]:
         total += len(ch.encode("utf-8", "surrogatepass"))
         offsets.append(total)
     return offsets
+
+
+def locate(text: str, raw: list[bytes], added: list[bool],
+           offsets: list[tuple[int, int]] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Byte spans [token] of each token in text.encode().
+
+    Byte-level tokenizers: the tokens' bytes concatenate to the text exactly,
+    so spans are running sums. SentencePiece prepends one space ('▁'): the
+    same, shifted by one byte. WordPiece normalises (lowercase, accents) so its
+    char offsets are the only truth; tokens sharing one char split its bytes.
+    """
+    data = text.encode("utf-8")
+    typed = [r for r, a in zip(raw, added) if not a]
+    joined = b"".join(typed)
+    if joined in (data, b" " + data):
+        return _running(raw, added, len(joined) - len(data), len(data))
+    if offsets is None:
+        raise ValueError("token bytes do not rebuild the text and no offsets were given")
+    return _from_offsets(text, raw, added, offsets)
+
+
+def _running(raw, added, shift: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+    starts, ends, pos = [], [], -shift
+    for r, a in zip(raw, added):
+        if a:
+            starts.append(max(pos, 0))
+            ends.append(max(pos, 0))
+            continue
+        starts.append(max(pos, 0))
+        pos += len(r)
+        ends.append(min(max(pos, 0), total))
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
+def _from_offsets(text, raw, added, offsets) -> tuple[np.ndarray, np.ndarray]:
+    to_byte = char_to_byte_offsets(text)
+    starts = [to_byte[s] for s, _ in offsets]
+    ends = [to_byte[e] for _, e in offsets]
+    i = 0
+    while i < len(raw):  # tokens sharing one span (byte fallback) split it by their sizes
+        j = i
+        while j + 1 < len(raw) and offsets[j + 1] == offsets[i] and not added[j + 1]:
+            j += 1
+        sizes = [len(r) for r in raw[i:j + 1]]
+        if j > i and sum(sizes) == ends[i] - starts[i]:
+            pos = starts[i]
+            for k, size in zip(range(i, j + 1), sizes):
+                starts[k], ends[k] = pos, pos + size
+                pos += size
+        i = j + 1
+    last = max(ends, default=0)
+    for k, a in enumerate(added):  # added tokens sit where they were added
+        if a:
+            starts[k] = ends[k] = 0 if k == 0 else (last if k == len(added) - 1 else ends[k - 1])
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
