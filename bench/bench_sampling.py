@@ -39,7 +39,8 @@ def _pair(model, tok, ids: tuple, cfg: SamplingConfig, device) -> list[Result]:
                               **cfg.generate_kwargs())
 
     lab, ref = _interleaved([lambda: extend(model, tok, ids, cfg, run, device=device), generate])
-    ours, theirs = extend(model, tok, ids, cfg, run, device=device).token_ids.tolist(), generate()[0, len(ids):].tolist()
+    ours = extend(model, tok, ids, cfg, run, device=device).token_ids.tolist()
+    theirs = generate()[0, len(ids):].tolist()
     same = ours == theirs and len(ours) == TOKENS
     return [
         Result(f"lab loop, {cfg_name(cfg)}: per step", lab / TOKENS * 1e3, "ms", f"{TOKENS / lab:.1f} tokens/s"),

@@ -245,7 +245,8 @@ def top_tokens(result: PipelineResult, decode, n: int = 15, stage: int = -1) -> 
     chosen = result.stages[stage]
     score = np.maximum(result.base_probs, chosen.probs)  # [vocab]
     ids = np.argsort(-score, kind="stable")[:n]
-    return TopTokens(chosen.name, ids, tuple(decode(int(i)) for i in ids),
+    last = stage in (-1, len(result.stages) - 1)
+    return TopTokens("every stage (p_final)" if last else chosen.name, ids, tuple(decode(int(i)) for i in ids),
                      result.stages[0].scores[ids], result.base_probs[ids], chosen.probs[ids],
                      float(max(0.0, 1.0 - result.base_probs[ids].sum())),
                      float(max(0.0, 1.0 - chosen.probs[ids].sum())))

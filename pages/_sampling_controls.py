@@ -1,6 +1,8 @@
 """Sampling lab: settings sidebar, presets, prompt and the generate buttons (UI only)."""
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from explorer.generation import MAX_NEW_TOKENS, MAX_PATH, RunConfig
@@ -8,6 +10,7 @@ from explorer.sampling_state import MAX_TEMPERATURE_UI, MAX_TOP_K_UI, SamplingSt
 from pages import _cache
 
 P = "samp"
+LAST_PATH = "_samp_last_path"  # transient: the path the last button produced, with its cache key
 PRESETS = {
     "Poem (chat)": {"prompt": "Write a one-line poem about the sea.", "chat": True},
     "Next word: capital of France (plain text)": {"prompt": "The capital of France is", "chat": False},
@@ -74,12 +77,13 @@ def prompt_box(state: SamplingState):
 
 def _extend(state: SamplingState, prompt, n: int, greedy: bool) -> None:
     cfg = state.sampling()
-    if greedy:
-        cfg = type(cfg)(0.0, cfg.top_k, cfg.top_p, cfg.min_p, cfg.repetition_penalty,
-                        cfg.frequency_penalty, cfg.presence_penalty)
+    if greedy:  # same penalties, temperature 0
+        cfg = dataclasses.replace(cfg, temperature=0.0)
     with st.spinner(f"Generating {n} token(s) with the KV cache..."):
         path = _cache.samp_path(prompt.ids, cfg, RunConfig(n, state.seed), state.path_ids())
     st.session_state[f"{P}.path"] = [str(int(t)) for t in path.token_ids]
+    if not greedy:  # the strip can show this path as is instead of replaying it once more
+        st.session_state[LAST_PATH] = ((prompt.ids, cfg, state.seed, tuple(path.token_ids.tolist())), path)
     st.session_state[f"{P}.at"] = 0
     if path.stopped == "eos":
         st.toast("The model ended its answer (end-of-sequence token).")

@@ -56,9 +56,9 @@ def repeat_view(state: SamplingState, prompt) -> None:
         f"greedy + presence penalty {pres:g} (not in generate())": dataclasses.replace(greedy, presence_penalty=pres),
         f"sampling, your settings (T={base.temperature:g})": base,
     }
-    st.caption(f"{n} tokens each (the sidebar's tokens per click) from the same prompt and seed {state.seed}. Red outline = the token is part "
-               "of a 3-token sequence that already appeared. Set the penalties in the sidebar (defaults used "
-               "here when they are off: repetition 1.3, frequency 0.5, presence 0.5).")
+    st.caption(f"{n} tokens each (the sidebar's tokens per click) from the same prompt and seed {state.seed}. "
+               "Red outline = the token is part of a 3-token sequence that already appeared. Set the "
+               "penalties in the sidebar (used here when off: repetition 1.3, frequency 0.5, presence 0.5).")
     bar = st.progress(0.0, text="Generating...")
     for i, (label, cfg) in enumerate(runs.items()):
         bar.progress(i / len(runs), text=f"Generating: {label}")

@@ -11,10 +11,12 @@ from explorer.generation import RunConfig
 from explorer.sampling import top_tokens
 from explorer.sampling_state import SamplingState
 from pages import _cache
+from pages._sampling_controls import LAST_PATH
 
 P = "samp"
 STAGES_HELP = ("Each row is one stage of the pipeline, in the order `generate()` applies it; "
-               "purple (*) marks the extra penalties that are not part of `generate()`.")
+               "purple (*) marks the extra penalties that are not part of `generate()`. After the last "
+               "stage the surviving scores are renormalised (softmax) and `torch.multinomial` draws one token.")
 
 
 def _on_strip_select() -> None:
@@ -29,7 +31,10 @@ def path_strip(state: SamplingState, prompt):
     if not ids:
         st.caption("Nothing generated yet: press **Step**, **Sample** or **Greedy**.")
         return None
-    path = _cache.samp_path(prompt.ids, state.sampling(), RunConfig(0, state.seed), ids)
+    key, last = st.session_state.get(LAST_PATH, (None, None))
+    if key != (prompt.ids, state.sampling(), state.seed, ids):
+        last = _cache.samp_path(prompt.ids, state.sampling(), RunConfig(0, state.seed), ids)
+    path = last
     sel = state.at - 1 if state.at else None
     st.plotly_chart(figs.token_strip(path, selected=sel), key="samp_strip", on_select=_on_strip_select,
                     selection_mode="points", config={"displayModeBar": False})
@@ -88,6 +93,11 @@ def next_view(state: SamplingState, prompt, path) -> None:
     st.plotly_chart(figs.pipeline_bars(top), key="samp_bars", config={"displayModeBar": False})
     st.caption(f"Distribution for {where} over all {len(result.base_probs):,} tokens: grey = p_base "
                "(softmax of the raw logits), blue = after the chosen stage; filtered tokens keep their grey bar.")
+    first = top.pieces[0]
+    st.markdown(f"Worked example: {first!r} has logit **{top.logits[0]:.2f}**, so softmax over all "
+                f"{len(result.base_probs):,} logits gives p_base **{top.p_base[0]:.1%}**; after "
+                f"{top.stage} it has **{top.p_stage[0]:.1%}**. Everything outside these {len(top.ids)} "
+                f"tokens holds {top.rest_base:.1%} before and {top.rest_stage:.1%} after.")
     _notes(state)
     st.plotly_chart(figs.stage_funnel(result), key="samp_funnel", config={"displayModeBar": False})
     st.caption(STAGES_HELP)

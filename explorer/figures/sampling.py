@@ -52,7 +52,8 @@ def stage_funnel(result: PipelineResult) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=names, x=[s.kept for s in result.stages], orientation="h",
         marker_color=[(FINAL if s.in_generate else "#9467bd") if s.active else FILTERED for s in result.stages],
-        text=[f"{s.kept:,} tokens · H {h:.2f} nats · {safe_label(s.detail, 60)}" for s, h in zip(result.stages, ents)],
+        text=[f"{s.kept:,} tokens · H {h:.2f} nats · {safe_label(s.detail, 60)}"
+              for s, h in zip(result.stages, ents)],
         textposition="auto", insidetextanchor="start", hovertemplate="%{y}: %{x:,} tokens<extra></extra>"))
     fig.update_xaxes(type="log", title="tokens still possible (log scale)")
     fig.update_yaxes(autorange="reversed")
