@@ -155,10 +155,12 @@ def render_biasvar(state, cfg, csv, data) -> None:
     with st.spinner(f"Training 3 models on {state.bv_reps} resampled training sets..."):
         res = _cache.ens_biasvar(cfg, csv, bv_cfg, ens.GridConfig(min(state.grid, 60)))
     tree, bag = res.variance[0], res.variance[1]
+    parts = "; ".join(f"{n}: bias {b:.1%}, variance {v:.1%}" for n, b, v in zip(res.names, res.bias, res.variance))
+    verdict = "cut" if bag < tree else "did not cut"
     st.markdown(f"Each model is retrained on {state.bv_reps} bootstrap resamples. **Variance** = how often "
                 f"a retrained model disagrees with its own most common answer; **bias** = how often that most "
-                f"common answer is wrong. Bagging cut the deep tree's variance from {tree:.1%} to {bag:.1%}; "
-                f"boosting (stumps) starts from high bias and lowers it.")
+                f"common answer is wrong. Here: {parts}. Bagging {verdict} the deep tree's variance "
+                f"({tree:.1%} → {bag:.1%}); boosting builds from stumps, which start with high bias.")
     st.plotly_chart(figs.bias_variance_figure(res))
     st.plotly_chart(figs.variance_maps_figure(res, data))
     st.caption("Purple: grid points where retrained models change their answer.")

@@ -134,7 +134,8 @@ def point_votes_figure(member_titles: list[str], proba: np.ndarray, ensemble: np
 def bootstrap_figure(bag, data) -> go.Figure:
     """The first few bootstrap samples: marker size = times drawn, x = out-of-bag."""
     n = len(bag.sample_counts)
-    titles = [f"tree {i + 1}: {(bag.sample_counts[i] == 0).mean():.0%} rows out-of-bag" for i in range(n)]
+    titles = [f"tree {i + 1}<br><sup>{(bag.sample_counts[i] == 0).mean():.0%} of rows out-of-bag</sup>"
+              for i in range(n)]
     fig, _, height = _panels(n, titles, 320)
     for i in range(n):
         counts = bag.sample_counts[i]
@@ -146,7 +147,9 @@ def bootstrap_figure(bag, data) -> go.Figure:
                                  name="out-of-bag", showlegend=i == 0, hoverinfo="skip",
                                  marker=dict(symbol="x-thin", size=7, line=dict(width=1.5, color="black"))),
                       row=1, col=i + 1)
-    return _panel_layout(fig, height)
+    fig = _panel_layout(fig, height)
+    fig.update_layout(legend=dict(orientation="h", y=-0.05))
+    return fig
 
 
 def oob_figure(bag) -> go.Figure:

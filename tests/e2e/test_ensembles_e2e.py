@@ -41,6 +41,7 @@ def test_method_switch_writes_url_and_shared_link_restores(page: Page, app_url):
     _method(page, "Bagging")
     expect(page.get_by_text("Error vs number of trees")).to_be_visible(timeout=60_000)
     assert "view=bagging" in page.url
+    _shot(page, "ensembles-bagging.png")
     open_app(page, app_url + "/ensembles?view=boosting&data=circles&ada_n=30&ada_step=7&seed=5")
     expect(page.get_by_role("combobox", name="Dataset")).to_have_value("Circles")
     expect(page.get_by_text("Stage 7: the stump was fit")).to_be_visible(timeout=60_000)
@@ -56,9 +57,13 @@ def test_stacking_and_bias_variance_views_render(page: Page, app_url):
     open_app(page, app_url + "/ensembles?view=stacking&members=logreg|tree|knn")
     expect(page.get_by_text("Meta-learner weights")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("How sure each member is on training rows")).to_be_visible()
+    _shot(page, "ensembles-stacking.png")
     _method(page, "Bias & variance")
     expect(page.get_by_text("Test error split into bias and variance")).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    expect(page.get_by_text("Meta-learner weights")).to_have_count(0)
     assert "view=biasvar" in page.url and "members=logreg" in page.url
+    _shot(page, "ensembles-biasvar.png")
     assert_no_exception(page)
 
 
@@ -95,7 +100,23 @@ def test_llm_voting_samples_and_votes(page: Page, app_url):
     """Check LLM voting on one question with N=3 shows the vote metrics and the answers table."""
     open_app(page, app_url + "/ensembles?view=llm&llm_q=capital&llm_n=3&llm_t=0.3", timeout_ms=180_000)
     expect(page.get_by_text("Majority of 3 right")).to_be_visible(timeout=180_000)
+    wait_ready(page, 180_000)
     expect(page.locator(f"{MAIN} .js-plotly-plot")).to_have_count(1)
     expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
     assert_no_exception(page)
     _shot(page, "ensembles-llm.png")
+
+
+def test_clicking_a_point_inspects_its_votes(page: Page, app_url):
+    """Check clicking a data point in the regions chart selects it in the vote inspector."""
+    open_app(page, app_url + "/ensembles?members=logreg|nb&n=100")
+    chart = page.locator(f"{MAIN} .js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=60_000)
+    inspector = page.get_by_label("Inspect point #", exact=False)
+    expect(inspector).to_have_value("0")
+    point = chart.locator("g.scatterlayer path.point").nth(7)
+    point.click(force=True)
+    expect(inspector).not_to_have_value("0", timeout=30_000)
+    wait_ready(page)
+    expect(page.get_by_text("Combined (soft)")).to_be_visible()
+    assert_no_exception(page)
