@@ -79,7 +79,11 @@ def encode(tokenizer: Any, text: str, text_b: str = "", max_tokens: int = 512) -
         raise ValueError("Type some text first: the input is empty.")
     pair = (text, text_b) if text_b.strip() else (text,)
     ids = tokenizer(*pair, add_special_tokens=True)["input_ids"]
-    return list(ids[:max_tokens]), len(ids)
+    if len(ids) <= max_tokens:
+        return list(ids), len(ids)
+    # Let the tokenizer truncate so closing specials ([SEP]) survive the cut.
+    cut = tokenizer(*pair, add_special_tokens=True, truncation=True, max_length=max_tokens)["input_ids"]
+    return list(cut[:max_tokens]), len(ids)
 
 
 def _mask_inputs(tokenizer: Any, ids: list[int], position: int, causal: bool) -> tuple[list[int], list[int], str]:

@@ -20,9 +20,9 @@ PRESETS = {
 # For each preset: (query word, the word the notes say it should look at, the notes' claim).
 PRESET_QUESTIONS = {
     "The cat sat on the mat because it was comfortable.":
-        ("it", "mat", "The notes say the model “understands that ‘it’ refers to ‘mat’ rather than ‘cat’”."),
+        ("it", "mat", "The notes claim the model “understands that ‘it’ refers to ‘mat’ rather than ‘cat’”."),
     "France is a country. It is beautiful.":
-        ("it", "france", "The notes ask what “It” refers to; the answer is France."),
+        ("it", "france", "The notes ask what “It” refers to (France) and credit multi-head attention."),
     "Love is all that matters.":
         ("matters", "love", "The notes ask how “love” and “matters” connect."),
     "The cat sat on the mat because it was tired.":

@@ -53,6 +53,9 @@ def load_model(state) -> tuple | None:
         with st.spinner("Loading the model (the first time takes a few seconds)..."):
             return _cache.attention_model(*model_args(state))
     except (ModelUnavailable, ValueError, OSError) as err:
+        if state.model == "hub" and "unreachable" in str(err):
+            err = (f"the Hugging Face hub cannot be reached from this server, so '{state.hub.strip()}' "
+                   "cannot be downloaded. The built-in MiniLM and SmolLM2 work offline.")
         st.error(f"Could not load the model: {err}")
         return None
 
@@ -157,7 +160,7 @@ def question_targets(att: A.Attention, text: str) -> tuple[int, int, str]:
 def focus_panel(att: A.Attention, state, query: int, target: int, model_name: str, claim: str = "") -> None:
     """Where the query token looks, per layer, and what the notes claimed."""
     if claim and target >= 0:
-        st.markdown(f"**In the notes:** {claim} **In the real model:** measured below.")
+        st.markdown(f"{claim} What {model_name} actually does, measured:")
     hidden = A.sink_positions(att) if state.sinks else None
     rows = att.weights[:, :, query, :].mean(axis=1)  # [layer, key]
     st.plotly_chart(F.focus_figure(rows, att.tokens, query, hidden), width="stretch", config=PLOT_CONFIG,

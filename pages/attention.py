@@ -67,7 +67,8 @@ else:
     views.bertviz_view(att, state, "head" if state.view == "head view" else "model")
 
 auto_q, target, claim = views.question_targets(att, state.text)
-query = state.query if state.query >= 0 else (auto_q if auto_q >= 0 else len(att.tokens) - 1)
+plain = [i for i in range(len(att.tokens)) if not att.special[i]] or [0]
+query = state.query if state.query >= 0 else (auto_q if auto_q >= 0 else plain[-1])
 key = state.key if state.key >= 0 else (target if target >= 0 else
                                         int(att.weights[state.layer, state.head, query].argmax()))
 name = loaded.spec.title

@@ -159,7 +159,7 @@ def focus_figure(rows: np.ndarray, tokens: tuple[str, ...], query: int, hidden: 
         hoverongaps=False, hovertemplate="%{y} key %{x}<br>weight %{z:.3f}<extra></extra>", zmin=0))
     fig.update_yaxes(autorange="reversed", title="layer")
     fig.update_xaxes(type="category", tickangle=-60, title="key")
-    return base_layout(fig, f"Where {safe_label(tokens[query])!s} looks, layer by layer (mean of heads)",
+    return base_layout(fig, f"Where “{safe_label(tokens[query].strip())}” looks, layer by layer (mean of heads)",
                        170 + 22 * rows.shape[0])
 
 

@@ -30,6 +30,12 @@ def _offline(page: Page, app_url: str) -> list[str]:
     return blocked
 
 
+def _outside(blocked: list[str]) -> list[str]:
+    """Blocked requests other than the app shell's material-icon favicon (fonts.gstatic.com),
+    which Streamlit fetches for app.py's page_icon on every page, not this one's doing."""
+    return [u for u in blocked if not u.startswith("https://fonts.gstatic.com/")]
+
+
 def _shot(page: Page, name: str, height: int = 3600) -> None:
     """Screenshot the whole page: Streamlit scrolls inside the app, so grow the viewport instead."""
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -75,7 +81,7 @@ def test_bertviz_head_view_draws_offline(page: Page, app_url):
     expect(frame.locator("#vis svg text").first).to_be_visible(timeout=60_000)
     expect(frame.locator("#vis svg text", has_text="mat")).to_have_count(2)  # left and right columns
     expect(frame.locator("#layer option")).to_have_count(6)
-    assert blocked == []
+    assert _outside(blocked) == []
     _shot(page, "bertviz-head", 2000)
 
 
@@ -84,9 +90,8 @@ def test_bertviz_model_view_draws_offline(page: Page, app_url):
     blocked = _offline(page, app_url)
     open_app(page, _url(app_url, view="model view"))
     frame = page.frame_locator("[data-testid='stIFrame']")
-    expect(frame.locator("#vis svg g.attention-heads, #vis svg rect").first).to_be_attached(timeout=60_000)
-    assert frame.locator("#vis svg").count() >= 1
-    assert blocked == []
+    expect(frame.locator("#vis .attn_background")).to_have_count(6 * 12, timeout=60_000)
+    assert _outside(blocked) == []
 
 
 def test_500_token_heatmap_renders(page: Page, app_url):

@@ -20,8 +20,10 @@ class WordTokenizer:
         self.bos, self.mask_token, self.mask_token_id = bos, "[MASK]", 3
         self.all_special_ids = [0, 1, 2, 3]
 
-    def __call__(self, text, text_b=None, add_special_tokens=True):
+    def __call__(self, text, text_b=None, add_special_tokens=True, truncation=False, max_length=None):
         ids = [self.words.index(w) if w in self.words else 4 for w in text.lower().split()]
+        if truncation:
+            ids = ids[:max_length - (2 if self.bos else 0)]
         return {"input_ids": ([1] if self.bos else []) + ids + ([2] if self.bos else [])}
 
     def convert_ids_to_tokens(self, ids):
@@ -82,6 +84,7 @@ def test_extract_truncates_and_rejects_empty(minilm):
     """Check long text is cut to max_tokens with the full count kept, and blank text raises."""
     att = A.extract(*minilm, "word " * 40, device=CPU, config=A.ExtractConfig(max_tokens=16))
     assert len(att.tokens) == 16 and att.n_input_tokens == 42 and att.truncated
+    assert att.tokens[0] == "[CLS]" and att.tokens[-1] == "[SEP]"  # the cut keeps the closing special
     with pytest.raises(ValueError, match="empty"):
         A.extract(*minilm, "   \n", device=CPU)
     with pytest.raises(ValueError):
