@@ -8,6 +8,7 @@ from explorer import llm_voting as lv
 from explorer.figures import ensembles as figs
 from explorer.sources import ModelUnavailable
 from pages import _cache
+from pages._nav import available_pages
 
 
 def _run(keys, cfg) -> list[lv.QuestionRun] | None:
@@ -77,3 +78,5 @@ def render_llm(state) -> None:
             f"{summary.tokens[-1]:.0f} per question here) and pays off only on questions the small model "
             "already gets right more often than not; it cannot add knowledge the model lacks. "
             "Try the same questions in the Sampling lab to see the per-token distribution.")
+        if any(p.url_path == "sampling" for p in available_pages()):
+            st.page_link("pages/sampling.py", label="Open the Sampling lab", icon=":material/casino:")
