@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.token_bytes import show_bytes
 from explorer.tokenizers import Tokenized
 
 NOTES_BATCH = ("BERT is great.", "Transformers excel in NLP.", "Tokenization matters.")
@@ -62,10 +63,23 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
 ]}
 
 
+def plain_pieces(real: Tokenized) -> tuple[str, ...]:
+    """Typed tokens written the way the notes write them: 'love', '##l', not 'Ġlove'.
+
+    WordPiece keeps its '##'; other tokens show their text without the
+    leading space that byte-level BPE and SentencePiece glue to a word.
+    """
+    out = []
+    for piece, raw, added in zip(real.pieces, real.raw, real.added.tolist()):
+        if added:
+            continue
+        out.append(piece if piece.startswith("##") else show_bytes(raw).strip() or show_bytes(raw))
+    return tuple(out)
+
+
 def claim_matches(preset: Preset, real: Tokenized) -> dict[str, bool]:
     """Whether the real tokenizer agrees with the notes' pieces and IDs."""
-    typed = [p for p, a in zip(real.pieces, real.added.tolist()) if not a]
-    return {"tokens": tuple(typed) == preset.claim_tokens,
+    return {"tokens": plain_pieces(real) == preset.claim_tokens,
             "ids": tuple(real.ids.tolist()) == preset.claim_ids}
 
 

@@ -11,7 +11,7 @@ from explorer.sources import ModelUnavailable
 from explorer.token_batch import split_lines
 from explorer.token_decode import parse_ids
 from explorer.token_diff import diff_tokenized
-from explorer.token_presets import NOTES_BATCH, PRESETS, claim_matches
+from explorer.token_presets import NOTES_BATCH, PRESETS, claim_matches, plain_pieces
 from explorer.tokenizers import MAX_CHARS, check_text
 from pages import _cache
 
@@ -105,7 +105,7 @@ def _notes_vs_real(text: str, results: list) -> None:
         claim = " | ".join(preset.claim_tokens)
         ids = f", IDs {list(preset.claim_ids)}" if preset.claim_ids else ""
         st.markdown(f"**Notes ({preset.claim_by}):** `{claim}`{ids}")
-        rows = [{"tokenizer": r.title, "real pieces": " | ".join(r.pieces),
+        rows = [{"tokenizer": r.title, "real tokens": " | ".join(plain_pieces(r)),
                  "real IDs": str(r.ids.tolist()),
                  "same pieces as notes": claim_matches(preset, r)["tokens"]} for r in results]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from explorer.figures.tokens_html import chip_text, id_colour, piece_strip, toke
 from explorer.token_batch import BatchConfig, make_batch
 from explorer.token_chat import ChatConfig, chat_view, has_template
 from explorer.token_diff import diff_cuts, diff_tokenized
-from explorer.token_presets import PRESETS, claim_grid, claim_matches
+from explorer.token_presets import PRESETS, claim_grid, claim_matches, plain_pieces
 from explorer.tokenizer_state import TokenizerState
 from explorer.tokenizers import adapt
 
@@ -110,8 +110,13 @@ def test_notes_claims_against_real_bert(toks):
     """Check the notes' bert-base-cased claims disagree with uncased BERT, as the page says."""
     real = toks["bert"].tokenize(PRESETS["npl"].text)
     assert claim_matches(PRESETS["npl"], real) == {"tokens": False, "ids": False}
+    assert plain_pieces(real) == ("i", "love", "np", "##l", ".")
+    gpt2 = toks["gpt2"].tokenize(PRESETS["npl"].text)
+    assert plain_pieces(gpt2) == ("I", "love", "N", "PL", ".")
     unb = toks["bert"].tokenize("unbelievable")
     assert unb.pieces == ("[CLS]", "unbelievable", "[SEP]")
+    stop = toks["smollm2-tok"].tokenize("unstoppable")
+    assert plain_pieces(stop) == ("un", "stop", "p", "able")  # close to the notes' un+stop+able
     grid = claim_grid(PRESETS["padding"])
     assert grid.shape == (3, 7) and grid[0, -3:].tolist() == [119, 0, 0]  # the missing [SEP]
 
