@@ -74,7 +74,7 @@ def test_csv_upload_trains_and_script_labels_stay_text(page: Page, app_url, tmp_
     expect(_epoch(page)).to_have_text("0", timeout=60_000)
     page.get_by_role("button", name="Step").click()
     expect(_epoch(page)).to_have_text("1", timeout=60_000)
-    expect(page.locator(".legendtext", has_text="<script>alert(2)").first).to_be_attached()
+    expect(page.locator(".legendtext", has_text="<script>alert(2)").first).to_be_attached(timeout=60_000)
     assert not dialogs
     assert_no_exception(page)
 
@@ -96,8 +96,8 @@ def test_digits_mode_shows_accuracy_and_confusion(page: Page, app_url):
     """Check digits mode trains, reports accuracy and draws the confusion matrix and one digit."""
     open_app(page, app_url + "/playground?mode=digits&d_epochs=10&d_index=3", timeout_ms=180_000)
     accuracy = page.locator("[data-testid='stMetric']", has_text="Test accuracy")
-    expect(accuracy).to_contain_text("%")
+    expect(accuracy).to_contain_text("%", timeout=120_000)
     expect(page.get_by_text("Confusion matrix")).to_be_visible()
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(3)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(3, timeout=60_000)
     assert_no_exception(page)
     _shot(page, "digits", page.get_by_text("Confusion matrix"))
