@@ -70,7 +70,9 @@ def _metrics(live: pg.Trainer) -> None:
     snap = live.latest
     cols = st.columns(4)
     cols[0].metric("Epoch", f"{snap.epoch:,}")
-    cols[1].metric("Train loss", f"{snap.train_loss:.4f}")
+    loss = ("cross-entropy of the softmax outputs" if live.net.task == "classification"
+            else "mean squared error")
+    cols[1].metric("Train loss", f"{snap.train_loss:.4f}", help=f"The {loss}, averaged over the training points.")
     cols[2].metric("Test loss", "no test set" if math.isnan(snap.test_loss) else f"{snap.test_loss:.4f}")
     if live.net.task == "classification" and not math.isnan(snap.test_acc):
         cols[3].metric("Test accuracy", f"{snap.test_acc:.1%}")

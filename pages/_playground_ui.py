@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 
 import numpy as np
 import streamlit as st
@@ -22,6 +23,11 @@ INIT_LABELS = {"xavier": "Xavier (uniform)", "he": "He (normal)", "small": "Unif
 COLOUR_NAMES = ("orange", "blue", "green", "red", "purple", "brown")  # CLASS_COLOURS in the figures
 EXAMPLE_CSV = "x1,x2,label\n" + "\n".join(f"{x:.2f},{y:.2f},{int(x * y > 0)}" for x, y in
                                          np.random.default_rng(0).uniform(-5, 5, (60, 2)))
+
+
+def plain(text: str) -> str:
+    """User text made inert for st.markdown/st.error: markdown and HTML characters are escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
 
 
 def _apply_preset() -> None:
@@ -71,7 +77,7 @@ def settings() -> None:
         layers = int(SS["play.layers"])
         if layers:
             for i, col in enumerate(st.columns(layers)):
-                col.number_input(f"L{i + 1}", 1, 8, key=f"play.n{i + 1}", help=f"Neurons in hidden layer {i + 1}")
+                col.number_input(f"H{i + 1}", 1, 8, key=f"play.n{i + 1}", help=f"Neurons in hidden layer {i + 1}")
         st.selectbox("Activation", ["tanh", "relu", "sigmoid", "linear"], key="play.act")
         st.selectbox("Weight init", list(INIT_LABELS), key="play.init", format_func=INIT_LABELS.get)
     with train_col:
@@ -145,7 +151,7 @@ def csv_upload() -> tuple[datasets2d.CsvData | None, str]:
     try:
         parsed = datasets2d.parse_csv(raw)
     except datasets2d.DataError as err:
-        st.error(f"Cannot use this CSV: {err}")
+        st.error(f"Cannot use this CSV: {plain(str(err))}")
         return None, ""
     for note in parsed.notes:
         st.caption(note)

@@ -32,6 +32,7 @@ with top_right:
         ui.preset_picker()
 
 if SS["play.mode"] == "digits":
+    SS["_play.playing"] = False  # the live view is not on screen: do not keep training in the background
     digits_ui.settings()
     state = write_url(PlayState, "play")
     digits_ui.view(state)

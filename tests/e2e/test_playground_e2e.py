@@ -28,7 +28,7 @@ def test_shared_link_restores_settings_and_play_pause_step(page: Page, app_url):
     main = page.locator("[data-testid='stMain']")
     expect(main.get_by_role("combobox", name="Dataset")).to_have_value("XOR (four corners)")
     expect(main.get_by_role("spinbutton", name="Hidden layers")).to_have_value("1")
-    expect(main.get_by_role("spinbutton", name="L1")).to_have_value("3")
+    expect(main.get_by_role("spinbutton", name="H1")).to_have_value("3")
     expect(main.get_by_role("spinbutton", name="Seed")).to_have_value("7")
     expect(_epoch(page)).to_have_text("0")
     page.get_by_role("button", name="Step").click()
