@@ -192,6 +192,20 @@ class HeadPatterns:
         return {str(k): int(v) for k, v in zip(names, counts)}
 
 
+def _layer_scores(w: np.ndarray, sinks: np.ndarray, causal: bool) -> np.ndarray:
+    """[head, q, k] -> [head, 4]: prev, sink, self masses and normalised entropy."""
+    n = w.shape[-1]
+    q = np.arange(1, n)
+    rows = w[:, 1:, :]  # [head, q>=1, k]
+    prev = w[:, q, q - 1].mean(-1)
+    self_ = w[:, q, q].mean(-1)
+    sink = rows[..., sinks].sum(-1).mean(-1)
+    visible = (q + 1) if causal else np.full(n - 1, n)
+    ent = -(rows * np.log(np.clip(rows, 1e-12, None))).sum(-1)  # [head, q]
+    broad = (ent / np.log(visible)).mean(-1)
+    return np.stack([prev, sink, self_, broad], axis=-1).astype(np.float32)
+
+
 def head_patterns(att: Attention, threshold: float = 0.5, broad_at: float = 0.75) -> HeadPatterns:
     """Tag each head by where its queries put their mass, averaged over queries.
 
@@ -202,18 +216,12 @@ def head_patterns(att: Attention, threshold: float = 0.5, broad_at: float = 0.75
     `threshold` of the mass, else 'broad' if its normalised entropy is at least
     `broad_at`, else 'mixed'. Query 0 is skipped (a decoder's sees only itself).
     """
-    w = att.weights.astype(np.float64)  # [layer, head, q, k]
-    n = w.shape[-1]
+    n = att.weights.shape[-1]
     if n < 3:
         raise ValueError("Head patterns need at least 3 tokens.")
-    q = np.arange(1, n)
-    prev = w[:, :, q, q - 1].mean(-1)
-    self_ = w[:, :, q, q].mean(-1)
-    sink = w[:, :, 1:, :][..., sink_positions(att)].sum(-1).mean(-1)
-    visible = (q + 1) if att.causal else np.full(n - 1, n)
-    ent = -(w[:, :, 1:, :] * np.log(np.clip(w[:, :, 1:, :], 1e-12, None))).sum(-1)
-    broad = (ent / np.log(visible)).mean(-1)
-    scores = np.stack([prev, sink, self_, broad], axis=-1).astype(np.float32)
+    # One layer at a time: a 512-token SmolLM2 run is 280 MB in float32 already.
+    scores = np.stack([_layer_scores(layer, sink_positions(att), att.causal) for layer in att.weights])
+    broad = scores[..., 3]
     best = scores[..., :3].argmax(-1)
     tags = np.where(scores[..., :3].max(-1) >= threshold, np.array(PATTERNS)[best],
                     np.where(broad >= broad_at, "broad", "mixed"))

@@ -120,7 +120,8 @@ def heatmap_view(att: A.Attention, state) -> None:
     if state.sinks:
         st.caption("Grey columns: hidden sink tokens; each row was renormalised to sum to 1 again.")
     st.download_button("Download this matrix as CSV", to_csv(mat, att.tokens), "attention.csv",
-                       "text/csv", key="attn_csv")
+                       "text/csv", key="attn_csv",
+                       help="For a PNG, use the camera icon that appears at the top right of any chart.")
 
 
 def grid_view(att: A.Attention, state) -> None:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from explorer.figures import base_layout, safe_label
 
 SEQ = "Blues"
-DIV = "RdBu"
+DIV = "RdBu_r"  # reversed: positive (B looks more) is red
 TAG_COLORS = {"previous-token": "#4c78a8", "first-token/sink": "#9d9d9d", "self": "#f58518",
               "broad": "#54a24b", "mixed": "#e0e0e0"}
 TAG_SHORT = {"previous-token": "prev", "first-token/sink": "sink", "self": "self",
