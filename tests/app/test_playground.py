@@ -123,3 +123,18 @@ def test_digits_mode_link_and_image_choice():
     assert _q(at, "d_index") == "12"
     assert any(m.value.startswith("Image 12: a **") for m in at.markdown)
     assert any("between 0 and 1" in i.value for i in at.info)
+
+
+def test_history_rewind_and_share_link():
+    """Check the history tab rewinds training to a saved epoch and the share box holds the settings."""
+    at = run_page(PAGE, {"data": "moons", "seed": "3"})
+    for _ in range(3):
+        at.button(key="play_step").click().run()
+    assert _metric(at, "Epoch") == "3"
+    at.select_slider(key="play_scrub_4").set_value(1).run()
+    assert any(c.value.startswith("Epoch 1: train loss") for c in at.caption)
+    at.button(key="play_rewind").click().run()
+    assert _metric(at, "Epoch") == "1"
+    shares = [c.value for c in at.code if "?" in c.value]
+    assert shares and "data=moons" in shares[0] and "seed=3" in shares[0]
+    assert any("import torch" in c.value for c in at.code)  # the exported PyTorch code
