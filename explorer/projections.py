@@ -26,7 +26,7 @@ from explorer.device import default_threads
 METHODS = ("pca", "umap", "tsne")
 METRICS = ("cosine", "euclidean")
 # Most points each method may project in one go; above this we sample and say so.
-# Set from bench/bench_embeddings.py on a 2-core machine (see the README table).
+# Set from `python -m bench.run bench_embeddings` on a shared 2-core machine.
 CAPS = {"pca": 400_000, "umap": 10_000, "tsne": 2_000}
 MIN_POINTS = {"pca": 1, "umap": 5, "tsne": 5}
 TRUST_SAMPLE = 2_000  # trustworthiness is O(n^2) memory: score a seeded sample
@@ -44,7 +44,7 @@ class ProjectionConfig:
     min_dist: float = 0.1  # UMAP: how tightly points may pack
     perplexity: float = 30.0  # t-SNE: effective number of neighbours
     metric: str = "cosine"  # distance in the original space (UMAP, t-SNE, trust)
-    max_points: int = 10_000
+    max_points: int = 400_000  # the per-method CAPS apply below this
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

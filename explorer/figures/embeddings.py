@@ -13,7 +13,7 @@ BACKGROUND = "rgba(120,120,140,0.35)"
 MAX_TEXT_LABELS = 300  # beyond this, names only on hover (text would be unreadable)
 
 
-def _trace(coords: np.ndarray, names: list[str], *, text: bool, color: str, size: float,
+def _trace(coords: np.ndarray, names, *, text: bool, color: str, size: float,
            name: str, symbol: str = "circle") -> go.BaseTraceType:
     """One marker trace: Scatter3d for 3-D, Scattergl (WebGL) for 2-D."""
     mode = "markers+text" if text else "markers"
@@ -32,19 +32,19 @@ def projection_figure(coords: np.ndarray, labels: list[str], groups: list[str],
 
     Unfocused points (background words) are small and grey, named on hover only.
     """
-    names = [safe_label(t, 60) for t in labels]
+    names = np.array([safe_label(t, 60) for t in labels], dtype=object)  # arrays: fast validation
     fig = go.Figure()
     back = ~focus
     if back.any():
         idx = np.flatnonzero(back)
-        fig.add_trace(_trace(coords[idx], [names[i] for i in idx], text=False,
+        fig.add_trace(_trace(coords[idx], names[idx], text=False,
                              color=BACKGROUND, size=3 if coords.shape[1] == 2 else 2,
                              name=f"background ({len(idx):,})"))
     fg = np.flatnonzero(focus)
     show_text = len(fg) <= MAX_TEXT_LABELS
     for g_i, group in enumerate(dict.fromkeys(groups[i] for i in fg)):
         idx = [i for i in fg if groups[i] == group]
-        fig.add_trace(_trace(coords[idx], [names[i] for i in idx], text=show_text,
+        fig.add_trace(_trace(coords[idx], names[idx], text=show_text,
                              color=PALETTE[g_i % len(PALETTE)], size=9 if coords.shape[1] == 2 else 5,
                              name=safe_label(group or "points", 30)))
     return _finish(fig, coords.shape[1], title)

@@ -163,3 +163,11 @@ def test_analogy_figure_draws_parallelogram():
     names = [t.name for t in fig.data]
     assert "offset b → a" in names and "same offset c → answer" in names
     assert "a − b + c" in names
+
+
+def test_pca_default_shows_every_point_above_other_caps():
+    """Check PCA is not sampled at 12,000 points while t-SNE is capped and says so."""
+    x = np.random.default_rng(3).normal(size=(12_000, 4)).astype(np.float32)
+    assert proj.project(x, proj.ProjectionConfig("pca")).shown == 12_000
+    rows = proj.sample_rows(12_000, proj.CAPS["tsne"], keep=(5,), seed=0)
+    assert len(rows) == proj.CAPS["tsne"] and 5 in rows
