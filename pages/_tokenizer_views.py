@@ -138,6 +138,10 @@ def batch_view(keys: list[str], batch_text: str, padding: str, maxlen: int, trun
             st.plotly_chart(figs.batch_grid(b), width="stretch", key=f"tok_grid_{key}")
             st.code(_rows("input_ids", b.input_ids) + "\n" + _rows("attention_mask", b.attention_mask),
                     language="python")
+            decoded = [_cache.tok_decode(key, tuple(int(v) for v in row if v >= 0)).shown
+                       for row in b.input_ids]
+            st.caption("Each row decoded back, pads included (what the notes' step 3 prints):")
+            st.code("\n".join(f"row {i}: {text!r}" for i, text in enumerate(decoded)), language=None)
     if tuple(texts) == NOTES_BATCH:
         _notes_batch(keys, tuple(texts), special)
 

@@ -34,6 +34,7 @@ def test_shared_link_restores_batch_mode():
     assert at.radio(key="tok.side").value == "left"
     assert at.number_input(key="tok.maxlen").value == 10
     assert "input_ids = [\n    [0, 0, 0, 0, 101, 14324" in at.code[0].value
+    assert "row 0: '[PAD] [PAD] [PAD] [PAD] [CLS] bert is great. [SEP]'" in at.code[1].value
     assert "left" in str(at.query_params["side"]) and "10" in str(at.query_params["maxlen"])
 
 
