@@ -20,6 +20,7 @@ from explorer.token_bytes import show_bytes
 from explorer.tokenizers import Tokenized
 
 GOLDEN = 0.6180339887498949
+CHIP_CAP = 6_000  # chips drawn per panel; 20,000 emoji can make 80,000 byte tokens
 HOVER_LINK_CAP = 600  # tokens per panel with hover linking (one :has() CSS rule each)
 N_COLOURS = 24  # ID colours are classes c0..c23: same ID -> same class, and small HTML
 
@@ -78,7 +79,7 @@ def token_panel(tok: Tokenized, panel: str, markers: bool = False,
     if not panel.isidentifier():
         raise ValueError(f"panel must be a CSS-safe name, got {panel!r}")
     chips, ids = [], []
-    for i in range(tok.n_tokens):
+    for i in range(min(tok.n_tokens, CHIP_CAP)):
         cls = f"k{i} {id_colour(int(tok.ids[i]))}" + (" added" if tok.added[i] else "") + (
             " diff" if differs is not None and differs[i] else "")
         title = html.escape(_title(tok, i), quote=True)
@@ -90,6 +91,9 @@ def token_panel(tok: Tokenized, panel: str, markers: bool = False,
         ids.append(f'<span class="ti {cls}" title="{piece}">{int(tok.ids[i])}</span>')
     note = "" if tok.n_tokens <= HOVER_LINK_CAP else (
         f'<div class="cap">Hover linking covers the first {HOVER_LINK_CAP:,} tokens.</div>')
+    if tok.n_tokens > CHIP_CAP:
+        note += (f'<div class="cap">Chips show the first {CHIP_CAP:,} of {tok.n_tokens:,} tokens; '
+                 "the counts, the gauge, the bytes view and the CSV include all of them.</div>")
     return (f"<style>{CSS}{_hover_css(panel, tok.n_tokens)}</style>"
             f'<div class="tokv {panel}"><div class="row">{"".join(chips) or "(no tokens)"}</div>'
             f'<div class="cap">token IDs</div><div class="row">{"".join(ids)}</div>{note}</div>')

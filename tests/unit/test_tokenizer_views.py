@@ -147,3 +147,13 @@ def test_figures_escape_and_shape(toks):
     assert len(table) == sum(r.n_tokens for r in results)
     assert set(table["tokenizer"]) == {"GPT-2 BPE", "BERT WordPiece (MiniLM)"}
     assert html.escape("<") not in "".join(table["text"])  # the table holds raw text, not HTML
+
+
+def test_chip_cap_is_stated(toks):
+    """Check a text past the chip cap draws CHIP_CAP chips and says how many tokens there are."""
+    from explorer.figures import tokens_html
+
+    t = toks["gpt2"].tokenize("🤖" * 2_500)  # 3 byte tokens per emoji
+    out = token_panel(t, "p0")
+    assert out.count('class="tk ') == tokens_html.CHIP_CAP
+    assert f"first {tokens_html.CHIP_CAP:,} of {t.n_tokens:,} tokens" in out
