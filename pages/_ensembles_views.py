@@ -63,6 +63,7 @@ def render_voting(state, cfg, csv, data) -> None:
     m2.metric("Coverage", f"{cov:.0%}", help="Share of test points where at least k members agree.")
     st.subheader("Scoreboard")
     st.dataframe(board, hide_index=True, width="stretch")
+    st.caption("Fit time is this server's wall time; the ensemble's is the sum of its members' (it fits them all).")
     st.download_button("Download scoreboard (CSV)", board.to_csv(index=False), "ensemble_scoreboard.csv",
                        "text/csv", key="ens_download")
 
