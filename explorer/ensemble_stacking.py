@@ -169,3 +169,15 @@ def bias_variance(data: Dataset, cfg: BiasVarianceConfig, grid: GridConfig = Gri
         var.append((test_p != main[None]).mean())
         gvar.append((grid_p != main_prediction(grid_p, k)[None]).mean(axis=0).reshape(grid.resolution, -1))
     return BiasVarianceResult(BV_MODELS, np.array(err), np.array(bias), np.array(var), gx, gy, np.array(gvar))
+
+
+def oof_rows(stack: StackResult, y_train: np.ndarray, class_names, n_rows: int = 12) -> list[dict]:
+    """The first training rows as a table: fold, true class, and each member's P(true class) OOF vs in-sample."""
+    rows = []
+    for r in range(min(n_rows, len(y_train))):
+        row = {"row": r, "held out in fold": int(stack.fold[r]) + 1, "true class": str(class_names[y_train[r]])}
+        for m, name in enumerate(stack.names):
+            row[f"{name} out-of-fold"] = round(float(stack.oof_proba[m, r, y_train[r]]), 3)
+            row[f"{name} in-sample"] = round(float(stack.insample_proba[m, r, y_train[r]]), 3)
+        rows.append(row)
+    return rows

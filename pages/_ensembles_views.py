@@ -142,6 +142,8 @@ def render_stacking(state, cfg, csv, data) -> None:
                 f"by members fit on the other {state.cv - 1} folds. In-sample predictions flatter members "
                 "that memorize (a deep tree gives its own rows P = 1), so the meta-learner would trust them.")
     st.plotly_chart(figs.oof_figure(res, data, _titles(res.names)))
+    with st.expander("The out-of-fold predictions, row by row (P of the true class)"):
+        st.dataframe(pd.DataFrame(es.oof_rows(res, data.y_train, data.class_names)), hide_index=True)
     left, right = st.columns(2)
     left.plotly_chart(figs.meta_weights_figure(res))
     right.plotly_chart(figs.stack_regions_figure(res, data))

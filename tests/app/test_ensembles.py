@@ -69,7 +69,8 @@ def test_stacking_and_bias_variance_run():
     """Check stacking shows the stack's accuracy row and bias/variance runs on iris via two features."""
     at = run_page(PAGE, {"view": "stacking", "members": "logreg|tree|nb", "cv": "3"})
     assert not at.exception
-    assert "Stack (meta-learner)" in list(at.dataframe[0].value["model"])
+    assert "Stack (meta-learner)" in list(at.dataframe[1].value["model"])
+    assert "tree out-of-fold" in at.dataframe[0].value.columns
     at = run_page(PAGE, {"view": "biasvar", "data": "iris", "proj": "features", "fx": "2", "fy": "3",
                          "bv_reps": "4"})
     assert not at.exception

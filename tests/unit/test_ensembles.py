@@ -155,6 +155,8 @@ def test_stacking_uses_out_of_fold_predictions(moons):
     rows = np.arange(len(moons.y_train))
     assert res.insample_proba[0, rows, moons.y_train].mean() == 1.0
     assert res.oof_proba[0, rows, moons.y_train].mean() < 0.95
+    table = es.oof_rows(res, moons.y_train, moons.class_names, 3)
+    assert table[0]["tree in-sample"] == 1.0 and table[0]["held out in fold"] == res.fold[0] + 1
 
 
 def test_stacking_meta_learner_matches_sklearn(blobs):
