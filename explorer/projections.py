@@ -19,6 +19,8 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE, trustworthiness
 from threadpoolctl import threadpool_limits
 
 from explorer.device import default_threads
@@ -96,8 +98,6 @@ def sample_rows(total: int, limit: int, keep: tuple[int, ...] = (), seed: int = 
 
 def _pca(x: np.ndarray, dims: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """PCA padded with zero columns when there are fewer points/features than dims."""
-    from sklearn.decomposition import PCA
-
     n_comp = min(dims, x.shape[0], x.shape[1])
     out = np.zeros((x.shape[0], dims), np.float32)
     ratio = np.zeros(dims, np.float32)
@@ -123,8 +123,6 @@ def _umap(x: np.ndarray, cfg: ProjectionConfig, notes: list[str]) -> np.ndarray:
 
 
 def _tsne(x: np.ndarray, cfg: ProjectionConfig, notes: list[str]) -> np.ndarray:
-    from sklearn.manifold import TSNE
-
     perp = min(cfg.perplexity, (x.shape[0] - 1) / 3)
     if perp != cfg.perplexity:
         notes.append(f"t-SNE perplexity lowered to {perp:.1f} (it must stay below the point count)")
@@ -136,8 +134,6 @@ def _tsne(x: np.ndarray, cfg: ProjectionConfig, notes: list[str]) -> np.ndarray:
 def trust_score(x: np.ndarray, coords: np.ndarray, metric: str = "euclidean", k: int = TRUST_K,
                 seed: int = 0) -> tuple[float | None, int]:
     """sklearn trustworthiness on a seeded sample of at most TRUST_SAMPLE points."""
-    from sklearn.manifold import trustworthiness
-
     rows = sample_rows(len(x), TRUST_SAMPLE, seed=seed)
     k = min(k, (len(rows) - 1) // 2)  # sklearn needs k < n / 2
     if k < 1:

@@ -76,11 +76,11 @@ def project(x: np.ndarray, state, keep: tuple[int, ...] = ()):
 
 
 def show_projection(proj, labels: list[str], groups: list[str], focus: np.ndarray,
-                    name: str, key: str) -> str | None:
+                    name: str, key: str, text_len: int = 60) -> str | None:
     """Draw the scatter with its honesty notes and exports; return a clicked label."""
     shown = [labels[i] for i in proj.rows]
     fig = figs.projection_figure(proj.coords, shown, [groups[i] for i in proj.rows],
-                                 focus[proj.rows])
+                                 focus[proj.rows], text_len=text_len)
     event = st.plotly_chart(fig, width="stretch", config=PNG, key=key,
                             on_select="rerun" if proj.coords.shape[1] == 2 else "ignore",
                             selection_mode="points")

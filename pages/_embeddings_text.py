@@ -60,7 +60,8 @@ def sentences_mode(state) -> None:
     groups = [lab or "no label" for lab in labels]
     proj = project(vectors, state)
     show_projection(proj, list(texts), groups, np.ones(len(texts), bool), "sentences",
-                    "emb_sent_chart")
+                    "emb_sent_chart", text_len=18)
+    st.caption("Names are cut short on the chart; hover a point for the whole sentence.")
     st.text_input("Search these sentences by meaning", key="emb.search")
     if state.search.strip():
         query = _embed((state.search.strip(),))

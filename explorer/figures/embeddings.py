@@ -14,11 +14,15 @@ MAX_TEXT_LABELS = 300  # beyond this, names only on hover (text would be unreada
 
 
 def _trace(coords: np.ndarray, names, *, text: bool, color: str, size: float,
-           name: str, symbol: str = "circle") -> go.BaseTraceType:
-    """One marker trace: Scatter3d for 3-D, Scattergl (WebGL) for 2-D."""
+           name: str, symbol: str = "circle", short=None) -> go.BaseTraceType:
+    """One marker trace: Scatter3d for 3-D, Scattergl (WebGL) for 2-D.
+
+    `names` go in the hover; `short` (default: names) are drawn next to points.
+    """
     mode = "markers+text" if text else "markers"
     marker = dict(color=color, size=size, symbol=symbol)
-    common = dict(mode=mode, text=names if text else None, hovertext=names, hoverinfo="text",
+    shown = names if short is None else short
+    common = dict(mode=mode, text=shown if text else None, hovertext=names, hoverinfo="text",
                   name=name, marker=marker, textposition="top center")
     if coords.shape[1] == 3:
         marker.pop("symbol")  # 3-D has its own, smaller symbol set
@@ -27,12 +31,15 @@ def _trace(coords: np.ndarray, names, *, text: bool, color: str, size: float,
 
 
 def projection_figure(coords: np.ndarray, labels: list[str], groups: list[str],
-                      focus: np.ndarray, title: str = "") -> go.Figure:
+                      focus: np.ndarray, title: str = "", text_len: int = 60) -> go.Figure:
     """Points [point, dims] coloured by group; `focus` [point] bool marks named points.
 
     Unfocused points (background words) are small and grey, named on hover only.
+    Drawn names are cut to `text_len` characters; the hover shows up to 200.
     """
-    names = np.array([safe_label(t, 60) for t in labels], dtype=object)  # arrays: fast validation
+    names = np.array([safe_label(t, 200) for t in labels], dtype=object)  # arrays: fast validation
+    short = names if text_len >= 200 else np.array([safe_label(t, text_len) for t in labels],
+                                                   dtype=object)
     fig = go.Figure()
     back = ~focus
     if back.any():
@@ -44,7 +51,7 @@ def projection_figure(coords: np.ndarray, labels: list[str], groups: list[str],
     show_text = len(fg) <= MAX_TEXT_LABELS
     for g_i, group in enumerate(dict.fromkeys(groups[i] for i in fg)):
         idx = [i for i in fg if groups[i] == group]
-        fig.add_trace(_trace(coords[idx], names[idx], text=show_text,
+        fig.add_trace(_trace(coords[idx], names[idx], text=show_text, short=short[idx],
                              color=PALETTE[g_i % len(PALETTE)], size=9 if coords.shape[1] == 2 else 5,
                              name=safe_label(group or "points", 30)))
     return _finish(fig, coords.shape[1], title)

@@ -171,3 +171,12 @@ def test_pca_default_shows_every_point_above_other_caps():
     assert proj.project(x, proj.ProjectionConfig("pca")).shown == 12_000
     rows = proj.sample_rows(12_000, proj.CAPS["tsne"], keep=(5,), seed=0)
     assert len(rows) == proj.CAPS["tsne"] and 5 in rows
+
+
+def test_long_labels_are_cut_on_chart_but_whole_on_hover():
+    """Check sentence labels are shortened on the chart and complete in the hover."""
+    sentence = "The cat curled up on the warm windowsill."
+    fig = figs.projection_figure(np.zeros((1, 2)), [sentence], ["animals"], np.ones(1, bool),
+                                 text_len=18)
+    assert len(fig.data[0].text[0]) == 18 and fig.data[0].text[0].endswith("…")
+    assert fig.data[0].hovertext[0] == sentence
