@@ -13,7 +13,7 @@ from explorer.playground_state import PlayState
 from pages import _cache
 
 SS = st.session_state
-TICK_S = 0.5  # seconds between live updates while playing
+TICK_S = 0.5  # seconds between live updates while playing (each update itself takes 0.6-1 s on a busy 2-core box)
 
 
 def configs(state: PlayState, data: Dataset2D) -> tuple[pg.NetConfig, pg.TrainConfig]:
