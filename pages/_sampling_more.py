@@ -25,6 +25,8 @@ def vary_view(state: SamplingState, prompt) -> None:
         samples = _cache.samp_many(prompt.ids, cfg, n, run)
         greedy = _cache.samp_many(prompt.ids, dataclasses.replace(cfg, temperature=0.0), 3, run)
     st.plotly_chart(figs.samples_hist(samples), key="samp_hist", config={"displayModeBar": False})
+    st.caption(f"{n} continuations of the prompt alone (the path above is not used), drawn in one batch "
+               f"from seed {state.seed} with your sidebar settings.")
     m = st.columns(3)
     m[0].metric("Distinct continuations", f"{len(samples.counts)} of {n}")
     m[1].metric("Mean effective choices per step", f"{samples.effective_choices.mean():.1f}")

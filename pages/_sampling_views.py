@@ -85,8 +85,8 @@ def next_view(state: SamplingState, prompt, path) -> None:
     top = top_tokens(result, _cache.samp_piece, 15, names.index(stage))
     where = f"token #{state.at}" if state.at else "the next token"
     c = st.columns(4)
-    c[0].metric("Tokens still possible", f"{int(result.kept.sum()):,}", f"of {len(result.base_probs):,}",
-                delta_color="off")
+    c[0].metric("Tokens still possible", f"{int(result.kept.sum()):,}",
+                help=f"out of the {len(result.base_probs):,}-token vocabulary")
     c[1].metric("Entropy, raw model", f"{result.entropy_base:.2f} nats")
     c[2].metric("Entropy after pipeline", f"{result.entropy_final:.2f} nats")
     c[3].metric("Effective choices", f"{result.effective_choices:.1f}")

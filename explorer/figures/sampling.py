@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.figures import base_layout, safe_label
+from explorer.figures import base_layout
+from explorer.figures import safe_label as _escape
 from explorer.generation import Lens, Path, Samples
 from explorer.sampling import PipelineResult, TopTokens
 
@@ -16,6 +17,12 @@ BASE, FINAL, FILTERED = "#b8bec9", "#1f77b4", "#e4e6eb"
 PROB_SCALE = "RdYlGn"  # red = unlikely pick, green = the model was sure
 LINE_CHARS = 64  # characters per line of a token strip
 LABEL_CHARS = 30  # longer tokens are shortened with an ellipsis
+
+
+def safe_label(text: str, max_len: int = 40) -> str:
+    """`explorer.figures.safe_label`, with &quot; as &#34;: plotly decodes numeric entities but
+    not &quot;, which would otherwise show literally in a token such as '"'."""
+    return _escape(text, max_len).replace("&quot;", "&#34;")
 
 
 def show_piece(piece: str) -> str:
@@ -47,17 +54,20 @@ def pipeline_bars(top: TopTokens) -> go.Figure:
 
 def stage_funnel(result: PipelineResult) -> go.Figure:
     """Tokens still possible after each stage, with the entropy left."""
-    names = [f"{i}. {s.name}" + ("" if s.in_generate else " *") for i, s in enumerate(result.stages)]
+    names = [f"{i}. {s.name}" + ("" if s.in_generate else " *") + f"<br><sup>{safe_label(s.detail, 48)}</sup>"
+             for i, s in enumerate(result.stages)]
     ents = [float(-(s.probs[s.probs > 0] * np.log(s.probs[s.probs > 0])).sum()) for s in result.stages]
     fig = go.Figure(go.Bar(
         y=names, x=[s.kept for s in result.stages], orientation="h",
         marker_color=[(FINAL if s.in_generate else "#9467bd") if s.active else FILTERED for s in result.stages],
-        text=[f"{s.kept:,} tokens · H {h:.2f} nats · {safe_label(s.detail, 60)}"
-              for s, h in zip(result.stages, ents)],
-        textposition="auto", insidetextanchor="start", hovertemplate="%{y}: %{x:,} tokens<extra></extra>"))
-    fig.update_xaxes(type="log", title="tokens still possible (log scale)")
+        text=[f"{s.kept:,} tokens · H {h:.2f} nats" for s, h in zip(result.stages, ents)],
+        customdata=[safe_label(s.detail, 80) for s in result.stages],
+        textposition="inside", insidetextanchor="start",
+        hovertemplate="%{y}: %{x:,} tokens<br>%{customdata}<extra></extra>"))
+    fig.update_xaxes(type="log", title="tokens still possible (log scale)",
+                     range=[-0.1, np.log10(max(s.kept for s in result.stages)) + 0.05])
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, height=60 + 36 * len(names))
+    return base_layout(fig, height=60 + 44 * len(names))
 
 
 def _hover(path: Path, i: int) -> str:
@@ -121,7 +131,7 @@ def entropy_chart(paths: dict[str, Path]) -> go.Figure:
                                  name=f"{safe_label(name)}: raw model (T=1)", text=hover,
                                  hovertemplate="step %{x} %{text}<br>≈ %{y:.1f} choices<extra></extra>"))
     fig.update_yaxes(type="log", title="effective choices = exp(entropy)")
-    fig.update_xaxes(title="step")
+    fig.update_xaxes(title="step", dtick=1 if max((len(p.pieces) for p in paths.values()), default=0) <= 20 else None)
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
     return base_layout(fig, height=320)
 
@@ -136,7 +146,7 @@ def samples_hist(samples: Samples, max_rows: int = 15) -> go.Figure:
                            marker_color=FINAL, text=counts, textposition="auto",
                            hovertemplate="%{y}<br>%{x} of " + str(len(samples.texts)) + "<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=f"count out of {len(samples.texts)} samples")
+    fig.update_xaxes(title=f"count out of {len(samples.texts)} samples", tickformat=",d")
     return base_layout(fig, height=60 + 28 * len(labels))
 
 

@@ -59,6 +59,8 @@ def test_token_strip_escapes_and_wraps():
     assert bar.text[2] == "↵" and bar.text[3].endswith("…")
     assert list(bar.y) == [0, 0, 0, 1, 1, 2] and max(b + w for b, w in zip(bar.base, bar.x)) <= figs.LINE_CHARS + 1
     assert list(bar.customdata) == [0, 1, 2, 3, 4, 5]
+    quote = figs.token_strip(_path(['"'])).data[0].text[0]
+    assert quote == "&#34;"  # plotly shows &quot; literally but decodes numeric entities
 
 
 def test_pipeline_bars_grey_out_filtered_tokens():
