@@ -73,7 +73,7 @@ def _attention_limit(loaded: models.Loaded) -> int:
 
 # cache_resource, not cache_data: a 512-token SmolLM2 result is ~280 MB and
 # must not be copied on every rerun; arrays are frozen read-only below.
-@st.cache_resource(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
 def attention_run(model: str, hub: str, kind: str, text: str, text_b: str = "",
                   mask: int = -1) -> _attention.Attention:
     """Attentions [layer, head, query, key] for `text` (optionally with one token masked)."""
@@ -85,7 +85,7 @@ def attention_run(model: str, hub: str, kind: str, text: str, text_b: str = "",
     return att
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
 def attention_rollout(model: str, hub: str, kind: str, text: str) -> _attention.np.ndarray:
     """Rollout [layer, query_pos, key_pos] of the cached run."""
     out = _attention.rollout(attention_run(model, hub, kind, text).weights)

@@ -70,10 +70,11 @@ def test_script_emoji_cjk_rtl_text_is_handled():
 
 
 def test_long_text_is_truncated_with_notice():
-    """Check text over 512 tokens is cut with a visible warning naming both counts."""
+    """Check text over 512 tokens is cut with a notice and 'auto' switches to top-k edges."""
     at = run_page(PAGE, {"text": "word " * 700})
     assert not at.exception
     assert "702 tokens; only the first 512" in _texts(at.warning)
+    assert "Top-8 keys per query: 4,096 of 262,144 cells" in _texts(at.caption)
 
 
 def test_hub_model_offline_shows_error():

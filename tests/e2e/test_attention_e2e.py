@@ -36,7 +36,7 @@ def _outside(blocked: list[str]) -> list[str]:
     return [u for u in blocked if not u.startswith("https://fonts.gstatic.com/")]
 
 
-def _shot(page: Page, name: str, height: int = 3600) -> None:
+def _shot(page: Page, name: str, height: int = 2600) -> None:
     """Screenshot the whole page: Streamlit scrolls inside the app, so grow the viewport instead."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
@@ -95,7 +95,7 @@ def test_bertviz_model_view_draws_offline(page: Page, app_url):
 
 
 def test_500_token_heatmap_renders(page: Page, app_url):
-    """Check a ~500-token input draws a full heatmap and a top-k edge view without errors."""
+    """Check a ~500-token input draws the full 512 x 512 heatmap without errors."""
     text = " ".join(["The quick brown fox jumps over the lazy dog near the river bank today."] * 36)
     open_app(page, _url(app_url, text=text, long="full"))
     expect(page.get_by_text("tokens · 6 layers", exact=False).first).to_contain_text("tokens")
@@ -103,10 +103,7 @@ def test_500_token_heatmap_renders(page: Page, app_url):
     assert int(caption.split()[0]) >= 500
     expect(page.locator("[data-testid='stPlotlyChart'] .heatmaplayer image").first).to_be_attached(timeout=60_000)
     assert_no_exception(page)
-    _shot(page, "long", 2000)
-    open_app(page, _url(app_url, text=text, long="top-k"))
-    expect(page.get_by_text("Top-8 keys per query", exact=False)).to_be_visible()
-    assert_no_exception(page)
+    _shot(page, "long", 1600)
 
 
 def test_injected_token_stays_silent(page: Page, app_url):
@@ -124,6 +121,7 @@ def test_injected_token_stays_silent(page: Page, app_url):
         else page.get_by_role("button", name="heatmap").click()
     wait_ready(page)
     expect(page.locator(PLOT).first).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']").first).to_contain_text("1 <")  # "<" drawn as text
     assert dialogs == []
     assert_no_exception(page)
 
