@@ -121,3 +121,13 @@ def test_script_prompt_is_plain_text():
     assert not at.exception and not at.error
     assert at.text_area(key="samp.prompt").value == "<script>alert(1)</script><b>hi</b>"
     assert "path" in at.query_params
+
+
+def test_long_and_odd_prompts_are_handled():
+    """Check a prompt over the lab's token cap gets a truncation notice and odd Unicode runs."""
+    at = run_page(PAGE, {"prompt": "word " * 1500, "chat": "0", "n_new": "1"})
+    assert not at.exception
+    assert "keeps the last 1,024 of 1,501 prompt tokens" in _texts(at)  # "word" + 1499 x " word" + " "
+    at = run_page(PAGE, {"prompt": "\u202eabc\u200b 🙂 \x00 ﷽", "chat": "1", "n_new": "1"})
+    _button(at, "Step").click().run()
+    assert not at.exception and not at.error and "path" in at.query_params
