@@ -101,8 +101,10 @@ def nearest(space: UnitSpace, vec: np.ndarray, k: int = 10, metric: str = "cosin
     for word in exclude:
         if word in space.index:
             scores[space.index[word]] = -np.inf
-    top = np.argpartition(-scores, k)[:k]
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]  # the k best, unordered
     top = top[np.argsort(-scores[top], kind="stable")]
+    top = top[np.isfinite(scores[top])]  # excluded words never come back
     values = scores[top] if metric == "cosine" else np.sqrt(np.maximum(-scores[top], 0.0))
     return Neighbours(query, metric, tuple(space.words[i] for i in top), top, values.astype(np.float32))
 

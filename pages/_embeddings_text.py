@@ -46,7 +46,7 @@ def sentences_mode(state) -> None:
     """Embed sentences with MiniLM, project them, colour by label, search them."""
     projection_controls(state)
     st.text_area("Sentences, one per line (optionally `label | sentence`)", key="emb.sentences",
-                 height=180)
+                 height=180, max_chars=20_000)
     parsed = _sentences(state)
     if parsed is None:
         return
@@ -62,7 +62,7 @@ def sentences_mode(state) -> None:
     show_projection(proj, list(texts), groups, np.ones(len(texts), bool), "sentences",
                     "emb_sent_chart", text_len=18)
     st.caption("Names are cut short on the chart; hover a point for the whole sentence.")
-    st.text_input("Search these sentences by meaning", key="emb.search")
+    st.text_input("Search these sentences by meaning", key="emb.search", max_chars=500)
     if state.search.strip():
         query = _embed((state.search.strip(),))
         if query is not None:
@@ -78,11 +78,14 @@ def sentences_mode(state) -> None:
 def contextual_mode(state) -> None:
     """One word in several sentences, per layer: where do its senses separate?"""
     cols = st.columns([2, 3])
-    cols[0].text_input("Word to follow", key="emb.word")
+    cols[0].text_input("Word to follow", key="emb.word", max_chars=60)
     cols[1].radio("Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="emb.model",
                   horizontal=True)
-    st.text_area("Sentences, one per line, `sense | sentence`", key="emb.contexts", height=160)
+    st.text_area("Sentences, one per line, `sense | sentence`", key="emb.contexts", height=160,
+                 max_chars=10_000)
     texts, labels = parse_labelled(state.contexts)
+    if len(texts) > 50:
+        st.warning(f"Only the first 50 of {len(texts)} sentences are used.")
     if not state.word.strip() or not texts:
         st.warning("Type a word and at least two sentences that contain it.")
         return

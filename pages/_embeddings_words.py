@@ -45,7 +45,7 @@ def words_mode(state, space) -> None:
     projection_controls(state)
     st.selectbox("Preset", list(WORD_SETS), index=None, key="emb_preset", on_change=_set_words,
                  placeholder="Load a preset word set...")
-    st.text_area("Words (comma or space separated)", key="emb.words", height=80)
+    st.text_area("Words (comma or space separated)", key="emb.words", height=80, max_chars=4_000)
     st.slider("Background: add the N most frequent words", 0, 50_000, step=500,
               key="emb.background", help="Grey dots give the picture context. PCA draws them all; "
               "UMAP and t-SNE are sampled above their caps and the page says so.")
@@ -61,7 +61,8 @@ def words_mode(state, space) -> None:
     proj = project(x, state, keep=tuple(range(len(words))))
     clicked = show_projection(proj, labels, groups, focus, "words", "emb_words_chart")
     target = clicked if clicked in space.index else words[0]
-    st.caption("Click a point to list its neighbours." if state.dims == 2 else "")
+    if state.dims == 2:
+        st.caption("Click a point to list its neighbours.")
     _neighbour_table(space, target, 10, state.metric)
 
 
@@ -75,9 +76,9 @@ def analogy_mode(state, space) -> None:
     st.selectbox("Preset", list(ANALOGIES), index=None, key="emb_analogy", on_change=_set_analogy,
                  placeholder="Load a preset analogy...")
     cols = st.columns([3, 3, 3, 2])
-    cols[0].text_input("a", key="emb.a")
-    cols[1].text_input("minus b", key="emb.b")
-    cols[2].text_input("plus c", key="emb.c")
+    cols[0].text_input("a", key="emb.a", max_chars=60)
+    cols[1].text_input("minus b", key="emb.b", max_chars=60)
+    cols[2].text_input("plus c", key="emb.c", max_chars=60)
     cols[3].slider("answers", 1, 20, key="emb.topk")
     if not known_words(space, f"{state.a} {state.b} {state.c}") or \
             len({state.a.strip().lower(), state.b.strip().lower(), state.c.strip().lower()}) < 3:
@@ -85,8 +86,9 @@ def analogy_mode(state, space) -> None:
         return
     try:
         result = emb.solve_analogy(space, state.a, state.b, state.c, state.topk)
-    except KeyError:
-        return  # the warning above already named the unknown word
+    except KeyError as err:
+        st.warning(f"GloVe has no single word “{md(str(err.args[0]))}”: put one word in each box.")
+        return
     best = result.words[0]
     st.success(f"**{md(result.a)} − {md(result.b)} + {md(result.c)} ≈ {md(best)}** "
                f"(cosine {result.scores[0]:.3f})")
@@ -108,17 +110,18 @@ def analogy_mode(state, space) -> None:
 
 def axes_mode(state, space) -> None:
     """Place words on directions defined by word pairs (man → woman, small → big)."""
-    st.text_area("Words to place", key="emb.words", height=80)
+    st.text_area("Words to place", key="emb.words", height=80, max_chars=4_000)
     cols = st.columns(4)
-    cols[0].text_input("x axis from", key="emb.x_lo")
-    cols[1].text_input("x axis to", key="emb.x_hi")
-    cols[2].text_input("y axis from (optional)", key="emb.y_lo")
-    cols[3].text_input("y axis to (optional)", key="emb.y_hi")
+    cols[0].text_input("x axis from", key="emb.x_lo", max_chars=60)
+    cols[1].text_input("x axis to", key="emb.x_hi", max_chars=60)
+    cols[2].text_input("y axis from (optional)", key="emb.y_lo", max_chars=60)
+    cols[3].text_input("y axis to (optional)", key="emb.y_hi", max_chars=60)
     words = known_words(space, state.words)
     pairs = [(state.x_lo, state.x_hi), (state.y_lo, state.y_hi)]
     axes = tuple((lo.strip().lower(), hi.strip().lower()) for lo, hi in pairs if lo.strip() and hi.strip())
-    poles = known_words(space, " ".join(w for pair in axes for w in pair))
-    if not words or not axes or len(poles) < 2 * len(axes):
+    known_words(space, " ".join(w for pair in axes for w in pair))  # names unknown poles
+    bad = any(lo == hi or lo not in space.index or hi not in space.index for lo, hi in axes)
+    if not words or not axes or bad:
         st.warning("Give words to place and, per axis, two different words GloVe knows.")
         return
     place = emb.place_on_axes(space, words, axes)
@@ -133,7 +136,7 @@ def axes_mode(state, space) -> None:
 def neighbours_mode(state, space) -> None:
     """Nearest neighbours of any word over all 400,000, cosine or euclidean."""
     cols = st.columns([3, 2, 3])
-    cols[0].text_input("Word", key="emb.query")
+    cols[0].text_input("Word", key="emb.query", max_chars=60)
     cols[1].radio("Distance", ["cosine", "euclidean"], key="emb.metric")
     cols[2].slider("k", 1, 100, key="emb.k")
     words = known_words(space, state.query)

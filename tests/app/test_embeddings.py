@@ -179,3 +179,18 @@ def test_umap_request_never_blocks():
     assert not at.exception
     metrics = _metrics(at)
     assert "UMAP time" in metrics or "PCA time" in metrics
+
+
+def test_two_words_in_one_analogy_box():
+    """Check a two-word entry in an analogy box asks for one word per box."""
+    at = run_page(PAGE, {"mode": "analogy", "a": "new york", "b": "usa", "c": "france"})
+    assert not at.exception
+    assert "one word in each box" in _texts(at, "warning")
+
+
+def test_axes_with_unknown_pole():
+    """Check an axis whose end word GloVe lacks is named and explained."""
+    at = run_page(PAGE, {"mode": "axes", "x_hi": "wommman", "y_lo": "", "y_hi": ""})
+    assert not at.exception
+    warnings = _texts(at, "warning")
+    assert "“wommman” is not in GloVe" in warnings and "two different words" in warnings

@@ -61,6 +61,12 @@ def test_neighbours_match_brute_force(space, brute, metric, word):
     assert np.allclose(got.scores, want, atol=1e-4)
 
 
+def test_k_as_large_as_the_vocabulary(toy):
+    """Check asking for every word returns all but the excluded ones, best first."""
+    result = emb.nearest(toy, np.array([1.0, 0.0], np.float32), k=4, exclude=("west",))
+    assert result.words == ("east", "northeast", "north")
+
+
 def test_bad_metric_and_k_raise(toy):
     """Check invalid metric or k raise ValueError."""
     with pytest.raises(ValueError):
