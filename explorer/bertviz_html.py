@@ -114,10 +114,10 @@ def _page(view_js: str, params: dict, controls: str, dark: bool) -> str:
 
 
 def head_view_html(weights: np.ndarray, tokens: tuple[str, ...], config: BertvizConfig = BertvizConfig(),
-                   layer: int = 0) -> BertvizPage:
-    """bertviz head view. weights: [layer, head, query_pos, key_pos]."""
+                   layer: int = 0, heads: tuple[int, ...] | None = None) -> BertvizPage:
+    """bertviz head view. weights: [layer, head, query_pos, key_pos]; heads: shown at first (None = all)."""
     params, n, layers = _params(weights, tokens, config, layer)
-    params.update(layer=layer if layer in layers else layers[0], heads=None)
+    params.update(layer=layer if layer in layers else layers[0], heads=list(heads) if heads else None)
     html = _page("head_view.js", params, "Layer: <select id='layer'></select>", config.dark)
     return BertvizPage(html, n, len(tokens), layers)
 

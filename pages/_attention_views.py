@@ -73,13 +73,16 @@ def run(state, text: str, mask: int = -1) -> A.Attention | None:
         return None
 
 
-def notices(att: A.Attention) -> None:
+def notices(att: A.Attention, state) -> None:
     """Token count, truncation and what the model is."""
     layers, heads, n = att.shape
     kind = "decoder (causal: each token sees only itself and earlier tokens)" if att.causal else \
         "encoder (bidirectional: every token sees every token)"
     gqa = f", {att.kv_heads} key/value heads shared by {heads} query heads" if att.kv_heads != heads else ""
     st.caption(f"{n} tokens · {layers} layers × {heads} heads{gqa} · {kind}")
+    if att.causal and state.model == "smollm2":
+        st.caption("SmolLM2 is a Llama-architecture model, and Llama is decoder-only: the notes' table "
+                   "lists LLaMA under encoder-decoder, but its attention here is causal (grey triangle).")
     if att.truncated:
         st.warning(f"The text has {att.n_input_tokens} tokens; only the first {n} were run "
                    f"(this page's limit is {_cache.ATTENTION_MAX_TOKENS}).")
@@ -136,7 +139,8 @@ def grid_view(att: A.Attention, state) -> None:
 
 def bertviz_view(att: A.Attention, state, which: str) -> None:
     """bertviz's own head or model view, drawn offline in an iframe."""
-    page = _cache.attention_bertviz(*model_args(state), state.text, which, state.layer)
+    head = state.head if which == "head" and state.show == "head" else -1
+    page = _cache.attention_bertviz(*model_args(state), state.text, which, state.layer, head)
     if page.capped:
         st.warning(f"bertviz draws every line in the browser, so it shows the first {page.tokens_shown} of "
                    f"{page.tokens_total} tokens. The heatmap view has no such limit.")
@@ -144,7 +148,8 @@ def bertviz_view(att: A.Attention, state, which: str) -> None:
         st.info(f"Layers {page.layers[0]}..{page.layers[-1]} are included (the page size grows with "
                 "layers × heads × tokens²); move the layer slider to see others.")
     st.caption("bertviz (Jesse Vig, Apache-2.0) with d3, jQuery and require.js inlined: no CDN needed. "
-               + ("Hover a token to see where it looks; double-click a colour to isolate a head."
+               + ("Hover a token to see where it looks. Each colour is a head: click a colour to toggle it, "
+                  "double-click to show only that head (set *Show* to a mean to start with all heads)."
                   if which == "head" else "Click a thumbnail to enlarge it."))
     st.iframe(page.html, height=min(1400, 160 + 24 * page.tokens_shown) if which == "head" else 900)
 

@@ -112,11 +112,13 @@ def attention_work(model: str, hub: str, kind: str, text: str, layer: int, head:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def attention_bertviz(model: str, hub: str, kind: str, text: str, view: str,
-                      layer: int) -> _bertviz.BertvizPage:
-    """bertviz head or model view as offline HTML for the cached run."""
+                      layer: int, head: int = -1) -> _bertviz.BertvizPage:
+    """bertviz head or model view as offline HTML for the cached run (head >= 0: show only it first)."""
     att = attention_run(model, hub, kind, text)
-    build = _bertviz.head_view_html if view == "head" else _bertviz.model_view_html
-    return build(att.weights, att.tokens, _bertviz.BertvizConfig(), layer=layer)
+    if view == "head":
+        return _bertviz.head_view_html(att.weights, att.tokens, _bertviz.BertvizConfig(), layer=layer,
+                                       heads=(head,) if head >= 0 else None)
+    return _bertviz.model_view_html(att.weights, att.tokens, _bertviz.BertvizConfig(), layer=layer)
 
 
 # --- sampling ---

@@ -58,7 +58,7 @@ state = write_url(AttentionState, P)
 if att is None:
     st.stop()
 
-views.notices(att)
+views.notices(att, state)
 if state.view == "heatmap":
     views.heatmap_view(att, state)
 elif state.view == "grid":
