@@ -10,6 +10,7 @@ import torch
 
 from bench._harness import Result, median_seconds
 from explorer import attention as A
+from explorer import attention_math as M
 from explorer import bertviz_html as B
 from explorer import models
 from explorer.device import configure_threads
@@ -43,10 +44,16 @@ def _one_size(name: str, model, tok, n: int, device: torch.device) -> list[Resul
     ours = B.head_view_html(att.weights, att.tokens)
     theirs = B.bertviz_reference_bytes(att.weights, att.tokens)
     sent = heat if n <= 128 else edge  # what 'auto' draws
+    ids, cfg_w = att.token_ids.tolist(), M.WorkConfig(att.shape[0] // 2, 0, n - 1)
+    row = att.weights[cfg_w.layer, 0, n - 1]
+    work_s = median_seconds(lambda: M.show_work(model, ids, cfg_w, device=device, causal=att.causal,
+                                                model_row=row), repeat=repeat)
     tag = f"{name} {n} tok"
     return [
         Result(f"{tag}: extract attentions [L,H,n,n]", secs * 1000, "ms", f"median of {repeat}, {att.shape[0]}x{att.shape[1]} heads"),
         Result(f"{tag}: heatmap figure build + to_json", heat_s * 1000, "ms", "one head, full n x n"),
+        Result(f"{tag}: show the work (hooked pass to middle layer)", work_s * 1000, "ms",
+               "forward stops at the hooked layer"),
         Result(f"{tag}: full heatmap JSON", _kb(heat), "KiB", "float32 base64"),
         Result(f"{tag}: top-8 edges JSON", _kb(edge), "KiB", f"{len(edges.weight)} points"),
         Result(f"{tag}: layers x heads grid JSON", _kb(grid), "KiB", "thumbnails pooled to 24x24"),

@@ -71,14 +71,24 @@ def attention_modules(model: Any) -> list[torch.nn.Module]:
     raise ValueError(f"Show-the-work supports BERT- and Llama-style models, not {type(model).__name__}.")
 
 
+class _Captured(Exception):
+    """Raised by the hook to skip the layers after the one we need."""
+
+
 @contextlib.contextmanager
-def capture_attention_inputs(module: torch.nn.Module) -> Iterator[dict[str, Any]]:
-    """Record the inputs of `module` while inside the block; the hook is removed on exit."""
+def capture_attention_inputs(module: torch.nn.Module, stop: bool = False) -> Iterator[dict[str, Any]]:
+    """Record the inputs of `module` while inside the block; the hook is removed on exit.
+
+    stop=True ends the forward pass right there by raising _Captured (the
+    caller catches it), so the layers after this one are not computed.
+    """
     seen: dict[str, Any] = {}
 
     def hook(_mod: torch.nn.Module, args: tuple, kwargs: dict) -> None:
         seen["hidden"] = kwargs.get("hidden_states", args[0] if args else None)
         seen["position_embeddings"] = kwargs.get("position_embeddings")
+        if stop:
+            raise _Captured
 
     handle = module.register_forward_pre_hook(hook, with_kwargs=True)
     try:
@@ -114,15 +124,24 @@ def _softmax_row(dots: np.ndarray, scale: float, visible: np.ndarray) -> tuple[n
 
 @torch.inference_mode()
 def show_work(model: Any, ids: list[int], config: WorkConfig, *, device: torch.device,
-              causal: bool, attention_mask: list[int] | None = None) -> Work:
-    """Recompute the softmax row (layer, head, query) by hand and return every step."""
+              causal: bool, attention_mask: list[int] | None = None,
+              model_row: np.ndarray | None = None) -> Work:
+    """Recompute the softmax row (layer, head, query) by hand and return every step.
+
+    model_row: the model's own weights for this row ([key_pos]) when already known
+    (the page has them cached); the forward pass then stops at `config.layer`.
+    Without it the whole model runs once more with output_attentions=True.
+    """
     modules = attention_modules(model)
     if config.layer >= len(modules) or config.query >= len(ids):
         raise ValueError(f"layer {config.layer} / query {config.query} out of range")
     mask = attention_mask or [1] * len(ids)
-    with _HOOK_LOCK, capture_attention_inputs(modules[config.layer]) as seen:
-        out = model(input_ids=torch.tensor([ids], device=device),
-                    attention_mask=torch.tensor([mask], device=device), output_attentions=True)
+    inputs = dict(input_ids=torch.tensor([ids], device=device), attention_mask=torch.tensor([mask], device=device))
+    with _HOOK_LOCK, capture_attention_inputs(modules[config.layer], stop=model_row is not None) as seen:
+        try:
+            out = model(**inputs, output_attentions=model_row is None)
+        except _Captured:  # the layers after config.layer were skipped on purpose
+            out = None
     q_all, k_all, rope = _project(modules[config.layer], seen)
     n_heads, n_kv = q_all.shape[0], k_all.shape[0]
     if config.head >= n_heads:
@@ -136,5 +155,6 @@ def show_work(model: Any, ids: list[int], config: WorkConfig, *, device: torch.d
     if causal:
         visible &= np.arange(len(ids)) <= config.query
     scores, weights = _softmax_row(dots, scale, visible)
-    model_row = out.attentions[config.layer][0, config.head, config.query].double().cpu().numpy()
-    return Work(q, keys, dots, scale, scores, weights, model_row, kv_head, rope)
+    if out is not None:
+        model_row = out.attentions[config.layer][0, config.head, config.query].double().cpu().numpy()
+    return Work(q, keys, dots, scale, scores, weights, np.asarray(model_row, np.float64), kv_head, rope)

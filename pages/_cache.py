@@ -105,9 +105,11 @@ def attention_work(model: str, hub: str, kind: str, text: str, layer: int, head:
     """q.k/sqrt(d) and softmax for one row, recomputed by hand via a scoped hook."""
     loaded = attention_model(model, hub, kind)
     att = attention_run(model, hub, kind, text)
+    # The cached row is the model's own answer, so the hooked pass can stop at `layer`.
     return _attention_math.show_work(loaded.obj[0], att.token_ids.tolist(),
                                      _attention_math.WorkConfig(layer, head, query),
-                                     device=device(), causal=att.causal)
+                                     device=device(), causal=att.causal,
+                                     model_row=att.weights[layer, head, query])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -184,3 +184,14 @@ def test_focus_and_csv_on_real_minilm(minilm):
     assert all(t not in ("[CLS]", "[SEP]") for t, _ in f.ranked)
     rows = to_csv(att.weights[0, 0], att.tokens).strip().splitlines()
     assert len(rows) == 14 and rows[0].startswith("query \\ key,0:[CLS]")
+
+
+def test_show_work_early_stop_matches_extracted_row(smollm2):
+    """Check the early-stopping pass (cached row given) still reproduces SmolLM2's weights, hook removed."""
+    model, tok = smollm2
+    att = A.extract(model, tok, CAT, device=CPU)
+    row = att.weights[4, 2, 9]
+    work = M.show_work(model, att.token_ids.tolist(), M.WorkConfig(4, 2, 9), device=CPU, causal=True,
+                       model_row=row)
+    assert work.max_abs_error < 1e-5 and work.kv_head == 0
+    assert len(M.attention_modules(model)[4]._forward_pre_hooks) == 0
