@@ -131,3 +131,12 @@ def test_long_and_odd_prompts_are_handled():
     at = run_page(PAGE, {"prompt": "\u202eabc\u200b 🙂 \x00 ﷽", "chat": "1", "n_new": "1"})
     _button(at, "Step").click().run()
     assert not at.exception and not at.error and "path" in at.query_params
+
+
+def test_preset_loads_prompt_and_settings():
+    """Check choosing an example fills the prompt, switches the chat template and clears the path."""
+    at = run_page(PAGE, {"path": "504|3426", "n_new": "2"})
+    at.selectbox(key="samp_preset").select("Next word: capital of France (plain text)").run()
+    assert not at.exception
+    assert at.text_area(key="samp.prompt").value == "The capital of France is"
+    assert at.query_params["chat"] == "0" and "path" not in at.query_params
