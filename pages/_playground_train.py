@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -13,7 +14,8 @@ from explorer.playground_state import PlayState
 from pages import _cache
 
 SS = st.session_state
-TICK_S = 0.5  # seconds between live updates while playing (each update itself takes 0.6-1 s on a busy 2-core box)
+TICK_S = 0.5  # pause between fragment runs while playing
+LOOP_S = 2.0  # each fragment run keeps training and redrawing this long (no round trip per update)
 
 
 def configs(state: PlayState, data: Dataset2D) -> tuple[pg.NetConfig, pg.TrainConfig]:
@@ -61,14 +63,14 @@ def controls(live: pg.Trainer) -> bool:
               help="Train exactly one epoch", disabled=live.diverged)
     c3.button("Reset", key="play_reset", on_click=_reset, width="stretch", icon=":material/restart_alt:",
               help="Back to epoch 0 with the same seeded initial weights")
-    c4.caption("Playing: the view below updates about twice a second; only it reruns." if playing else
+    c4.caption("Playing: only the view below reruns, redrawing after every update." if playing else
                "Paused. Press Play to train continuously, or Step for one epoch.")
     return playing
 
 
-def _metrics(live: pg.Trainer) -> None:
+def _metrics(cols: list, live: pg.Trainer) -> None:
+    """Epoch, losses and accuracy, each into its own placeholder (replaced in place, no flicker)."""
     snap = live.latest
-    cols = st.columns(4)
     cols[0].metric("Epoch", f"{snap.epoch:,}")
     loss = ("cross-entropy of the softmax outputs" if live.net.task == "classification"
             else "mean squared error")
@@ -86,40 +88,65 @@ def _diverged_message(live: pg.Trainer) -> None:
              icon=":material/error:")
 
 
+def _draw(slots: dict, live: pg.Trainer, point: tuple[float, float], class_names: tuple[str, ...]) -> None:
+    """Fill the live view's placeholders from the trainer's latest snapshot."""
+    _metrics(slots["metrics"], live)
+    if live.diverged:
+        with slots["error"].container():
+            _diverged_message(live)
+    snap, net = live.latest, live.net
+    if not all(math.isfinite(float(abs(w).max())) for w in snap.weights):
+        snap = live.history[-2] if len(live.history) > 1 else snap  # draw the last finite weights
+    maps = inspect.neuron_maps(snap, net)
+    slots["title"].markdown(f"**The network's output after epoch {snap.epoch}** (filled dots: train, ringed: test)")
+    slots["boundary"].plotly_chart(figs.boundary_figure(maps, live.data), config={"displaylogo": False})
+    slots["loss"].plotly_chart(figs.loss_figure(live.history, net.task))
+    trace = inspect.trace_point(snap, net, point)
+    slots["network"].plotly_chart(figs.network_figure(snap, net, trace, class_names))
+    slots["maps"].plotly_chart(figs.neuron_maps_figure(maps, net))
+
+
+def _layout() -> tuple[dict, tuple[float, float]]:
+    """The live view's placeholders and the trace point widgets."""
+    slots = {"metrics": [col.empty() for col in st.columns(4)], "error": st.empty()}
+    left, right = st.columns([1.05, 1])
+    slots.update(title=left.empty(), boundary=left.empty(), loss=left.empty())
+    px, py = right.columns(2)
+    point = (px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px"),
+             py.number_input("Trace point x2", -6.0, 6.0, step=0.5, key="play_py"))
+    slots["network"] = right.empty()
+    right.caption("Blue edges are positive weights, orange negative; thicker means larger. Each neuron's "
+                  "colour is its value at the trace point. Hover for formulas with the numbers plugged in.")
+    st.markdown("**What every neuron computes** (top row: the input features; each row below: one hidden "
+                "layer; colour scaled per map, hover for the real value)")
+    slots["maps"] = st.empty()
+    return slots, point
+
+
 def live_view(playing: bool, speed: int, class_names: tuple[str, ...]) -> None:
-    """The part of the page that reruns on its own while playing."""
+    """The part of the page that reruns on its own while playing.
+
+    While playing, one fragment run trains and redraws in a loop for up to
+    LOOP_S seconds (updates stream to the browser as they are drawn), then
+    run_every starts the next run; Pause interrupts the loop at once.
+    """
 
     @st.fragment(run_every=TICK_S if playing else None)
     def view():
         live = SS.get("_play.trainer")
         if live is None:
             return
-        if SS.get("_play.playing"):
-            live.train(speed)
-            if live.diverged:
-                SS["_play.playing"] = False
-                st.rerun()  # the whole page, so the fragment stops its timer
-        _metrics(live)
-        if live.diverged:
-            _diverged_message(live)
-        snap, net = live.latest, live.net
-        if not all(math.isfinite(float(abs(w).max())) for w in snap.weights):
-            snap = live.history[-2] if len(live.history) > 1 else snap  # draw the last finite weights
-        maps = inspect.neuron_maps(snap, net)
-        left, right = st.columns([1.05, 1])
-        left.markdown(f"**The network's output after epoch {snap.epoch}** (filled dots: train, ringed: test)")
-        left.plotly_chart(figs.boundary_figure(maps, live.data), key="play_boundary", config={"displaylogo": False})
-        left.plotly_chart(figs.loss_figure(live.history, net.task), key="play_loss")
-        px, py = right.columns(2)
-        x1 = px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px")
-        x2 = py.number_input("Trace point x2", -6.0, 6.0, step=0.5, key="play_py")
-        trace = inspect.trace_point(snap, net, (x1, x2))
-        right.plotly_chart(figs.network_figure(snap, net, trace, class_names), key="play_network")
-        right.caption("Blue edges are positive weights, orange negative; thicker means larger. Each neuron's "
-                      "colour is its value at the trace point. Hover for formulas with the numbers plugged in.")
-        st.markdown("**What every neuron computes** (top row: the input features; each row below: one hidden layer; colour "
-                    "scaled per map, hover for the real value)")
-        st.plotly_chart(figs.neuron_maps_figure(maps, net), key="play_maps")
+        slots, point = _layout()
+        deadline = time.monotonic() + LOOP_S
+        while True:
+            if SS.get("_play.playing"):
+                live.train(speed)
+                if live.diverged:
+                    SS["_play.playing"] = False
+                    st.rerun()  # the whole page, so the fragment stops its timer
+            _draw(slots, live, point, class_names)
+            if not SS.get("_play.playing") or time.monotonic() > deadline:
+                break
 
     for key, default in (("play_px", 1.0), ("play_py", -0.5)):
         SS.setdefault(key, default)

@@ -39,7 +39,8 @@ def test_shared_link_restores_widgets_and_step_play_pause_reset():
     assert _metric(at, "Epoch") == "1"
     at.button(key="play_toggle").click().run()
     assert at.button(key="play_toggle").label == "Pause"
-    assert _metric(at, "Epoch") == "4"  # one fragment run of `speed` epochs
+    epoch = int(_metric(at, "Epoch"))
+    assert epoch >= 4 and (epoch - 1) % 3 == 0  # the fragment trains `speed` epochs per redraw
     at.button(key="play_toggle").click().run()
     assert at.button(key="play_toggle").label == "Play"
     assert [t.label for t in at.tabs] == ["Backprop step", "History", "Export and share"]
