@@ -37,6 +37,8 @@ def focus(att: Attention, query: int, target: int = -1) -> Focus:
     row = att.weights[:, :, query, :]  # [layer, head, key]
     usable = ~sink_positions(att)
     usable[query] = False
+    if att.causal:
+        usable[query + 1:] = False  # future keys are masked: weight exactly 0
     mean = np.where(usable, row.mean(axis=(0, 1)), -1.0)
     order = [int(i) for i in np.argsort(-mean) if usable[i]]
     ranked = tuple((att.tokens[i], float(mean[i])) for i in order[:5])

@@ -178,9 +178,11 @@ def focus_panel(att: A.Attention, state, query: int, target: int, model_name: st
     if target < 0:
         return
     who = safe_label(att.tokens[target].strip())
-    if f.target_rank == 0:
-        st.info(f"**{who}** is position 0, which a decoder uses as an attention sink: every token puts a large "
-                "weight there whatever it means, so that weight is not evidence of reference.")
+    if f.target_rank == 0 and att.causal and target > query:
+        st.info(f"**{who}** comes later in the text: a decoder's token cannot look ahead, so its weight is 0.")
+    elif f.target_rank == 0:
+        st.info(f"**{who}** is position {target}, a sink token: nearly every token puts a large weight there "
+                "whatever it means, so that weight is not evidence of reference.")
     else:
         st.markdown(f"**{who}** ranks **#{f.target_rank}** ({f.target_weight:.1%} on average). The single head "
                     f"that looks at it most is layer {f.best_head[0]}, head {f.best_head[1]} "

@@ -195,3 +195,10 @@ def test_show_work_early_stop_matches_extracted_row(smollm2):
                        model_row=row)
     assert work.max_abs_error < 1e-5 and work.kv_head == 0
     assert len(M.attention_modules(model)[4]._forward_pre_hooks) == 0
+
+
+def test_focus_in_a_decoder_ranks_only_visible_keys(tiny_llama):
+    """Check a decoder's summary never lists a future key (their weight is masked to 0)."""
+    att = A.extract(*tiny_llama, "the cat sat on the mat", device=CPU)
+    f = focus(att, 3, target=5)
+    assert len(f.ranked) == 2 and f.target_rank == 0  # keys 1, 2 only (0 is the sink, 3 itself)
