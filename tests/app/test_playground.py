@@ -139,3 +139,12 @@ def test_history_rewind_and_share_link():
     shares = [c.value for c in at.code if "?" in c.value]
     assert shares and "data=moons" in shares[0] and "seed=3" in shares[0]
     assert any("import torch" in c.value for c in at.code)  # the exported PyTorch code
+
+
+def test_csv_error_text_is_made_inert():
+    """Check user text quoted in a CSV error cannot become markdown links, images or HTML."""
+    from pages._playground_ui import plain
+
+    shown = plain("got '![x](http://evil/a.png)' and <b>bold</b> *and* [link](javascript:alert(1))")
+    assert "](" not in shown.replace("\\]\\(", "") and "<b>" not in shown.replace("\\<b\\>", "")
+    assert shown.count("\\") >= 12
