@@ -1,6 +1,7 @@
 """Playground: training epochs per second (500 points, 2x8 net) and the browser's update rate while playing."""
 from __future__ import annotations
 
+import os
 import time
 
 import torch
@@ -76,15 +77,17 @@ def _browser_rate() -> tuple[float, float]:
 def run() -> list[Result]:
     """Epochs/s for SGD and Adam, one live update's cost, and the browser's update rate."""
     threads = devices.configure_threads()
-    note = f"500 points, 2 inputs, 8-8 tanh, {EPOCHS} epochs, {threads} torch thread(s), CPU"
+    load = os.getloadavg()[0]  # this machine is shared: say how busy it was
+    note = f"500 points, 2 inputs, 8-8 tanh, {EPOCHS} epochs, {threads} torch thread(s), CPU, load {load:.1f}"
     results = [Result("playground train SGD, batch 10", _epochs_per_second("sgd", 10), "epochs/s", note),
                Result("playground train Adam, batch 10", _epochs_per_second("adam", 10), "epochs/s", note),
                Result("playground train Adam, batch 50", _epochs_per_second("adam", 50), "epochs/s", note),
                Result("playground one live update: maps + 4 figures to JSON", _view_ms(), "ms",
                       "50x50 grid, median of 5")]
     updates, epochs = _browser_rate()
+    load = f", load {os.getloadavg()[0]:.1f}"
     results += [Result("playground browser updates while playing", updates, "updates/s",
-                       f"Chromium, fragment loops 2 s then run_every=0.5 s, {WATCH_S:g} s watched"),
-                Result("playground browser epochs while playing", epochs, "epochs/s", "speed=1 epoch per update")]
+                       f"Chromium, fragment loops 2 s then run_every=0.5 s, {WATCH_S:g} s watched{load}"),
+                Result("playground browser epochs while playing", epochs, "epochs/s", f"speed=1 epoch per update{load}")]
     torch.set_num_threads(threads)
     return results
