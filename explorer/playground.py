@@ -10,7 +10,6 @@ Example:
 """
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from explorer.datasets2d import EXTENT, Dataset2D
+from explorer.datasets2d import Dataset2D
 
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
