@@ -273,3 +273,15 @@ class Trainer:
         gen = torch.Generator().set_state(self.gen.get_state())
         order = torch.randperm(len(self.x_train), generator=gen)
         return order[: self.train_cfg.batch_size].to(self.device)
+
+
+def overfitting(history: list[Snapshot], rise: float = 1.1) -> tuple[int, float, float] | None:
+    """(best epoch, best test loss, latest test loss) once the test loss has risen `rise`x above its best."""
+    tested = [s for s in history if math.isfinite(s.test_loss)]
+    if len(tested) < 3:
+        return None
+    best = min(tested, key=lambda s: s.test_loss)
+    latest = tested[-1]
+    if latest.epoch > best.epoch and latest.test_loss > rise * best.test_loss:
+        return best.epoch, best.test_loss, latest.test_loss
+    return None

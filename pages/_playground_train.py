@@ -101,6 +101,12 @@ def _draw(slots: dict, live: pg.Trainer, point: tuple[float, float], class_names
     slots["title"].markdown(f"**The network's output after epoch {snap.epoch}** (filled dots: train, ringed: test)")
     slots["boundary"].plotly_chart(figs.boundary_figure(maps, live.data), config={"displaylogo": False})
     slots["loss"].plotly_chart(figs.loss_figure(live.history, net.task))
+    if over := pg.overfitting(live.history):
+        slots["hint"].caption(f"Overfitting: the test loss was lowest ({over[1]:.4f}) at epoch {over[0]} and is "
+                              f"{over[2]:.4f} now, while the train loss keeps falling. The network is fitting "
+                              "the training points' noise; more data, L2, or fewer neurons help.")
+    else:
+        slots["hint"].empty()
     trace = inspect.trace_point(snap, net, point)
     slots["network"].plotly_chart(figs.network_figure(snap, net, trace, class_names))
     slots["maps"].plotly_chart(figs.neuron_maps_figure(maps, net))
@@ -110,7 +116,7 @@ def _layout() -> tuple[dict, tuple[float, float]]:
     """The live view's placeholders and the trace point widgets."""
     slots = {"metrics": [col.empty() for col in st.columns(4)], "error": st.empty()}
     left, right = st.columns([1.05, 1])
-    slots.update(title=left.empty(), boundary=left.empty(), loss=left.empty())
+    slots.update(title=left.empty(), boundary=left.empty(), loss=left.empty(), hint=left.empty())
     px, py = right.columns(2)
     point = (px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px"),
              py.number_input("Trace point x2", -6.0, 6.0, step=0.5, key="play_py"))

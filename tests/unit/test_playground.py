@@ -229,3 +229,13 @@ def test_l1_zeroes_useless_feature_weights():
     squares = w[[2, 3]].min()
     others = w[[0, 1, 4, 5, 6]].max()
     assert squares > 5 * others
+
+
+def test_overfitting_note_after_test_loss_rises():
+    """Check the overfitting note appears once the test loss rises past its best, and not before."""
+    def snap(epoch, test):
+        return pg.Snapshot(epoch, 0.1, test, 1.0, 1.0, (), ())
+
+    assert pg.overfitting([snap(0, 0.9), snap(1, 0.5), snap(2, 0.52)]) is None
+    assert pg.overfitting([snap(0, 0.9), snap(1, 0.5), snap(2, 0.6)]) == (1, 0.5, 0.6)
+    assert pg.overfitting([snap(0, float("nan"))] * 5) is None
