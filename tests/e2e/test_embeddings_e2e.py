@@ -84,3 +84,28 @@ def test_umap_link_answers_then_upgrades(page: Page, app_url):
     expect(page.get_by_text("UMAP time")).to_be_visible(timeout=300_000)
     assert_no_exception(page)
     _shot(page, "umap")
+
+
+CLICK_TARGET = """(word) => {
+  const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+  for (const tr of gd._fullData) {
+    const i = Array.from(tr.hovertext || []).indexOf(word);
+    if (i < 0) continue;
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return {x: box.left + xa._offset + xa.l2p(tr.x[i]), y: box.top + ya._offset + ya.l2p(tr.y[i])};
+  }
+  return null;
+}"""
+
+
+def test_click_a_point_lists_its_neighbours(page: Page, app_url):
+    """Check clicking 'queen' in the scatter lists queen's neighbours in the original space."""
+    open_app(page, app_url + "/embeddings")
+    expect(page.get_by_text("Nearest to “king”")).to_be_visible(timeout=60_000)
+    plot = page.locator(PLOT).first
+    plot.scroll_into_view_if_needed()
+    point = page.evaluate(CLICK_TARGET, "queen")
+    assert point is not None
+    page.mouse.click(point["x"], point["y"])
+    expect(page.get_by_text("Nearest to “queen”")).to_be_visible(timeout=60_000)
+    assert_no_exception(page)
