@@ -24,6 +24,20 @@ WORD_SETS = {
     "verbs and tenses": ("walk", "walked", "walking", "swim", "swam", "swimming", "run", "ran",
                          "running", "eat", "ate", "eating"),
 }
+# Colour for the preset words, so the regular offsets (male -> female, country ->
+# capital, walk -> walked) show up as parallel shifts between two colours.
+WORD_GROUPS = {
+    **dict.fromkeys(("king", "man", "prince", "boy", "uncle"), "male"),
+    **dict.fromkeys(("queen", "woman", "princess", "girl", "aunt"), "female"),
+    **dict.fromkeys(("france", "italy", "germany", "japan", "spain", "russia"), "country"),
+    **dict.fromkeys(("paris", "rome", "berlin", "tokyo", "madrid", "moscow"), "capital"),
+    **dict.fromkeys(("cat", "dog", "puppy", "kitten"), "pet"),
+    **dict.fromkeys(("horse", "cow"), "farm"), **dict.fromkeys(("lion", "tiger"), "wild cat"),
+    **dict.fromkeys(("eagle", "sparrow"), "bird"), **dict.fromkeys(("salmon", "shark"), "fish"),
+    **dict.fromkeys(("walk", "swim", "run", "eat"), "present"),
+    **dict.fromkeys(("walked", "swam", "ran", "ate"), "past"),
+    **dict.fromkeys(("walking", "swimming", "running", "eating"), "-ing"),
+}
 ANALOGIES = {
     "king - man + woman": ("king", "man", "woman"),
     "paris - france + italy": ("paris", "france", "italy"),

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import embeddings as emb
-from explorer.embeddings_data import ANALOGIES, WORD_SETS, parse_words
+from explorer.embeddings_data import ANALOGIES, WORD_GROUPS, WORD_SETS, parse_words
 from explorer.figures import embeddings as figs
 from pages import _cache
 from pages._embeddings_common import md, project, projection_controls, show_projection
@@ -56,7 +56,8 @@ def words_mode(state, space) -> None:
     rows = [space.index[w] for w in words] + _cache.emb_background(state.background, words)
     x = space.vectors[rows]  # [point, 50]
     labels = [space.words[r] for r in rows]
-    groups = ["your words"] * len(words) + ["background"] * (len(rows) - len(words))
+    groups = [WORD_GROUPS.get(w, "your words") for w in words]
+    groups += ["background"] * (len(rows) - len(words))
     focus = np.arange(len(rows)) < len(words)
     proj = project(x, state, keep=tuple(range(len(words))))
     clicked = show_projection(proj, labels, groups, focus, "words", "emb_words_chart")

@@ -195,3 +195,13 @@ def test_no_streamlit_import():
     for name in ("embeddings.py", "projections.py", "embeddings_data.py", "embeddings_state.py",
                  "figures/embeddings.py"):
         assert "import streamlit" not in (root / name).read_text()
+
+
+def test_presets_are_in_glove_and_coloured(space):
+    """Check every preset word and analogy word is in GloVe and every preset word has a colour group."""
+    from explorer.embeddings_data import ANALOGIES, WORD_GROUPS, WORD_SETS
+
+    preset_words = {w for words in WORD_SETS.values() for w in words}
+    analogy_words = {w for triple in ANALOGIES.values() for w in triple}
+    assert all(w in space.index for w in preset_words | analogy_words)
+    assert preset_words <= set(WORD_GROUPS)
