@@ -12,6 +12,7 @@ from explorer import playground as pg
 from explorer import playground_inspect as inspect
 from explorer.figures import playground as figs
 from explorer.playground_state import PlayState
+from pages._playground_ui import plain
 
 SS = st.session_state
 
@@ -29,13 +30,14 @@ def backprop_tab(live: pg.Trainer, class_names: tuple[str, ...]) -> None:
               delta=f"{step.loss_after - step.loss_before:+.5f}", delta_color="inverse")
     rows = inspect.edge_table(step, live.net, class_names)
     biggest = max(rows, key=lambda r: abs(r["gradient dL/dw"]))
+    edge = plain(f"{biggest['from']} → {biggest['to']}")  # class names may come from a user's CSV
     if cfg.optimizer == "sgd":
-        st.markdown(f"Plain SGD: w_new = w − rate × gradient. For the edge **{biggest['from']} → {biggest['to']}** "
+        st.markdown(f"Plain SGD: w_new = w − rate × gradient. For the edge **{edge}** "
                     f"(largest gradient): {biggest['weight before']:.4f} − {cfg.lr:g} × "
                     f"{biggest['gradient dL/dw']:.4f} = **{biggest['weight after']:.4f}**.")
     else:
         st.markdown(f"With {cfg.optimizer} the update also uses past gradients, so it is not just −rate × gradient. "
-                    f"Edge **{biggest['from']} → {biggest['to']}**: {biggest['weight before']:.4f} → "
+                    f"Edge **{edge}**: {biggest['weight before']:.4f} → "
                     f"{biggest['weight after']:.4f} (gradient {biggest['gradient dL/dw']:.4f}).")
     c3.metric("Largest |gradient|", f"{abs(biggest['gradient dL/dw']):.4g}")
     st.plotly_chart(figs.backprop_figure(step, live.net, class_names), key="play_grads")
