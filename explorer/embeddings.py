@@ -144,6 +144,16 @@ def solve_analogy(space: UnitSpace, a: str, b: str, c: str, k: int = 5) -> Analo
     return Analogy(a, b, c, target, best.words, best.scores, naive.words)
 
 
+def offset_cosine(space: UnitSpace, b: str, a: str, c: str, d: str) -> float:
+    """How parallel the offsets b -> a and c -> d are in the full space (1 = parallel).
+
+    The drawn parallelogram is a 2-D shadow; this is the real 50-D answer.
+    """
+    u = space.vectors[space.index[a]] - space.vectors[space.index[b]]  # [dim]
+    v = space.vectors[space.index[d]] - space.vectors[space.index[c]]  # [dim]
+    return float(u @ v / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-12))
+
+
 @dataclass(frozen=True)
 class AxisPlacement:
     """Words placed on directions defined by word pairs (man -> woman)."""

@@ -107,6 +107,12 @@ def analogy_mode(state, space) -> None:
                     width="stretch", key="emb_analogy_chart")
     st.caption(f"PCA of these {len(words) + 1} unit vectors (linear, so a parallelogram stays one; "
                f"UMAP/t-SNE would bend it). It keeps {proj.explained.sum():.0%} of their variance.")
+    par = emb.offset_cosine(space, result.b, result.a, result.c, best)
+    st.markdown(f"- **In the picture** the two solid sides look parallel.\n"
+                f"- **In all 50 dimensions** the offsets {md(result.b)} → {md(result.a)} and "
+                f"{md(result.c)} → {md(best)} have cosine **{par:.2f}** (1 would be exactly "
+                f"parallel). The answer is just the nearest word to a − b + c "
+                f"(cosine {result.scores[0]:.2f}, not 1): the arithmetic lands near it, not on it.")
 
 
 def axes_mode(state, space) -> None:

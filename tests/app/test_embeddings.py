@@ -87,6 +87,7 @@ def test_analogy_mode():
     assert not at.exception
     assert "≈ queen" in _texts(at, "success") and "0.852" in _texts(at, "success")
     assert "would be king" in _texts(at, "caption")
+    assert "In all 50 dimensions" in _texts(at, "markdown")  # picture vs real space, both shown
 
 
 def test_analogy_shared_link_and_typing():

@@ -205,3 +205,11 @@ def test_presets_are_in_glove_and_coloured(space):
     analogy_words = {w for triple in ANALOGIES.values() for w in triple}
     assert all(w in space.index for w in preset_words | analogy_words)
     assert preset_words <= set(WORD_GROUPS)
+
+
+def test_offset_cosine_by_hand_and_on_glove(toy, space):
+    """Check offset parallelism: hand case is exact, king/queen vs man/woman is partial."""
+    assert emb.offset_cosine(toy, "west", "east", "west", "east") == pytest.approx(1.0)
+    assert emb.offset_cosine(toy, "east", "north", "north", "east") == pytest.approx(-1.0)
+    par = emb.offset_cosine(space, "man", "king", "woman", "queen")
+    assert 0.2 < par < 0.95
