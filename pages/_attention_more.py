@@ -6,6 +6,7 @@ import streamlit as st
 
 from explorer import attention as A
 from explorer.figures import attention as F
+from explorer.figures import safe_label
 from pages import _cache
 from pages._attention_views import PLOT_CONFIG, model_args, run
 
@@ -34,11 +35,12 @@ def work_panel(att: A.Attention, state, query: int, key: int) -> None:
         if att.kv_heads != att.shape[1] else ""
     st.markdown(
         f"Layer {state.layer}, head {state.head}: query vector **q** of token {query} "
-        f"and key vector **k** of token {key}, {work.q.shape[0]} numbers each{rope}.{shared}\n\n"
+        f"({safe_label(tok[query].strip())}) and key vector **k** of token {key} "
+        f"({safe_label(tok[key].strip())}, orange bar), {work.q.shape[0]} numbers each{rope}.{shared}\n\n"
         f"q·k = **{work.dots[key]:.3f}**, × 1/√{work.q.shape[0]} = {work.scale:.4f} → score "
         f"**{work.scores[key]:.3f}**. Softmax over the row: e^score / Σ e^score = **{work.weights[key]:.4f}**; "
         f"the model's own weight is {work.model_weights[key]:.4f} (largest gap in the row {work.max_abs_error:.1e}).")
-    st.plotly_chart(F.work_figure(tok, work.weights, work.model_weights, query), width="stretch",
+    st.plotly_chart(F.work_figure(tok, work.weights, work.model_weights, query, key), width="stretch",
                     config=PLOT_CONFIG, key="attn_work")
     table = pd.DataFrame({"key": [f"{i} {t}" for i, t in enumerate(tok)], "q·k": work.dots,
                           "score = q·k/√d": work.scores, "softmax (by hand)": work.weights,

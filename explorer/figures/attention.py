@@ -163,11 +163,13 @@ def focus_figure(rows: np.ndarray, tokens: tuple[str, ...], query: int, hidden: 
                        170 + 22 * rows.shape[0])
 
 
-def work_figure(tokens: tuple[str, ...], hand: np.ndarray, model: np.ndarray, query: int) -> go.Figure:
-    """The softmax row computed by hand (bars) beside the model's own weights (dots)."""
+def work_figure(tokens: tuple[str, ...], hand: np.ndarray, model: np.ndarray, query: int,
+                key: int = -1) -> go.Figure:
+    """The softmax row computed by hand (bars, the explained key in orange) beside the model's weights."""
     labels = token_labels(tokens)
+    colors = ["#f58518" if i == key else "#4c78a8" for i in range(len(tokens))]
     fig = go.Figure([
-        go.Bar(x=labels, y=hand, name="by hand: softmax(q·k/√d)", marker_color="#4c78a8"),
+        go.Bar(x=labels, y=hand, name="by hand: softmax(q·k/√d)", marker_color=colors),
         go.Scatter(x=labels, y=model, mode="markers", name="model's attention weights",
                    marker=dict(color="#e45756", size=9, symbol="x")),
     ])
