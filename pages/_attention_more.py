@@ -88,14 +88,19 @@ def _diff_figures(a: A.Attention, b: A.Attention, state, label_b: str) -> None:
                f"{abs(diff).sum(1).mean() / 2:.3f}")
 
 
+def compare_controls(container, n: int, fmt) -> None:
+    """The Compare widgets; drawn on every run (before any st.stop) so their state survives."""
+    mode = st.session_state.get(f"{P}.compare", "off")
+    container.radio("Compare with", ("off", "second sentence", "mask a token"), key=f"{P}.compare",
+                    horizontal=True)
+    container.text_area("Second sentence (B)", key=f"{P}.text_b", max_chars=6_000, height=68,
+                        disabled=mode != "second sentence")
+    container.selectbox("Token to mask", position_options(n), key=f"{P}.mask", disabled=mode != "mask a token",
+                        format_func=lambda i: "pick a token" if i < 0 else fmt(i))
+
+
 def compare_panel(att: A.Attention, state) -> None:
     """Same view for a second sentence, or with one token masked, and B − A."""
-    st.radio("Compare with", ("off", "second sentence", "mask a token"), key=f"{P}.compare", horizontal=True)
-    st.text_area("Second sentence (B)", key=f"{P}.text_b", max_chars=6_000, height=68,
-                 disabled=state.compare != "second sentence")
-    options = position_options(len(att.tokens))
-    st.selectbox("Token to mask", options, key=f"{P}.mask", disabled=state.compare != "mask a token",
-                 format_func=lambda i: "pick a token" if i < 0 else f"{i}: {att.tokens[i]}")
     if state.compare == "second sentence":
         other = run(state, state.text_b)
         if other is not None:

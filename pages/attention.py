@@ -56,6 +56,8 @@ cells[0].selectbox("Query token (row) to explain", options, key=f"{P}.query", fo
 cells[1].selectbox("Key token (column)", options, key=f"{P}.key", format_func=fmt)
 state = write_url(AttentionState, P)
 if att is None:
+    st.subheader("Compare")
+    more.compare_controls(st, 1, str)  # drawn anyway: a widget missing from a run loses its state
     st.stop()
 
 views.notices(att, state)
@@ -80,4 +82,5 @@ more.work_panel(att, state, query, key)
 st.subheader("Head patterns, measured")
 more.tags_panel(att, state)
 st.subheader("Compare")
+more.compare_controls(st, n, fmt)
 more.compare_panel(att, state)

@@ -53,11 +53,15 @@ def test_bad_url_values_are_clamped_or_dropped():
     assert at.radio(key="attn.model").value == "minilm"
 
 
-def test_empty_text_warns():
-    """Check blank text shows a warning instead of a traceback."""
-    at = run_page(PAGE, {"text": "   "})
+def test_empty_text_warns_then_recovers():
+    """Check blank text warns (no traceback) and typed text afterwards is kept, compare mode too."""
+    at = run_page(PAGE, {"text": "   ", "compare": "second sentence"})
     assert not at.exception
     assert "empty" in _texts(at.warning)
+    at.text_area(key="attn.text").input("Love is all that matters.").run()
+    assert not at.exception and not at.warning
+    assert at.text_area(key="attn.text").value == "Love is all that matters."
+    assert at.radio(key="attn.compare").value == "second sentence"
 
 
 def test_script_emoji_cjk_rtl_text_is_handled():
