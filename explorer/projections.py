@@ -178,10 +178,15 @@ class UmapWarmup:
 
     The first `import umap` compiles for ~13 s and the first fit costs ~10 s
     more; doing that at first use would freeze the page, so the server starts
-    this at first view and the page falls back to PCA until `ready`.
+    this at first view and the page falls back to PCA until `ready`. With
+    `large`, it then also compiles the approximate-neighbour path UMAP takes
+    from 4,096 points on (measured: the first 10,000-point fit otherwise
+    costs minutes more than later ones); `large_done` is set when that ends.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, large: bool = True) -> None:
+        self.large = large
+        self.large_done = threading.Event()
         self._done = threading.Event()
         self.started = time.monotonic()
         self.seconds: float | None = None
@@ -203,6 +208,17 @@ class UmapWarmup:
         finally:
             self.seconds = time.monotonic() - self.started
             self._done.set()
+        if self.large and self.error is None:
+            try:  # a few epochs suffice: the point is compiling, not a good layout
+                import umap
+
+                x = np.random.default_rng(0).normal(size=(4_200, 8)).astype(np.float32)
+                with warnings.catch_warnings(), threadpool_limits(limits=default_threads()):
+                    warnings.simplefilter("ignore")
+                    umap.UMAP(metric="cosine", random_state=0, n_epochs=5, n_jobs=1).fit(x)
+            except Exception:  # noqa: BLE001 - the first large fit just compiles itself instead
+                pass
+        self.large_done.set()
 
     @property
     def ready(self) -> bool:
