@@ -51,12 +51,15 @@ def _umap_progress(warm) -> None:
         st.rerun()
     st.progress(min(warm.elapsed() / 30, 0.99),
                 text=f"UMAP is compiling in the background: {warm.elapsed():.0f} s so far "
-                     "(about 25 s once per server). Showing PCA until it is ready.")
+                     "(10-50 s once per server, depending on load). Showing PCA until it is ready.")
 
 
 def effective_method(state) -> str:
     """UMAP only once its warm-up finished; PCA meanwhile, with progress shown."""
     warm = _cache.emb_umap_warmup()
+    if state.method == "umap" and warm.ready and not warm.large_done.is_set():
+        st.caption("UMAP is still compiling its large-data path in the background: a first fit "
+                   "above 4,096 points may wait for it.")
     if state.method != "umap" or warm.ready:
         return state.method
     if warm.failed:

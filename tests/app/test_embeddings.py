@@ -195,3 +195,15 @@ def test_axes_with_unknown_pole():
     assert not at.exception
     warnings = _texts(at, "warning")
     assert "“wommman” is not in GloVe" in warnings and "two different words" in warnings
+
+
+def test_first_change_after_switching_mode_is_kept():
+    """Check the first widget change after a mode switch is not reset from the URL."""
+    at = run_page(PAGE, {"mode": "analogy"})
+    at.segmented_control(key="emb.mode").set_value("words").run()
+    at.slider(key="emb.background").set_value(500).run()
+    assert not at.exception
+    assert at.slider(key="emb.background").value == 500
+    assert at.query_params["background"] == "500"
+    at.segmented_control(key="emb.mode").set_value("analogy").run()
+    assert at.text_input(key="emb.a").value == "king"  # the hidden mode's inputs survived
