@@ -48,8 +48,9 @@ def heatmap(matrix: np.ndarray, tokens: tuple[str, ...], *, title: str = "", cau
         colorbar=dict(title="Δ weight" if diverging else "weight", thickness=12),
     )
     fig = go.Figure(trace)
-    fig.update_yaxes(autorange="reversed", title="query (the token doing the looking)", type="category")
-    fig.update_xaxes(title="key (the token looked at)", type="category", tickangle=-60)
+    fig.update_yaxes(autorange="reversed", title="query (the token doing the looking)", type="category",
+                     showgrid=False)
+    fig.update_xaxes(title="key (the token looked at)", type="category", tickangle=-60, showgrid=False)
     fig.update_layout(plot_bgcolor="#d9d9d9" if (causal or hidden is not None) else "white")
     return base_layout(fig, title, height)
 
