@@ -10,9 +10,10 @@ from explorer.embeddings_data import MAX_LINES, MAX_UPLOAD_BYTES, parse_csv, par
 from explorer.figures import embeddings as figs
 from explorer.sources import ModelUnavailable
 from pages import _cache
-from pages._embeddings_common import project, projection_controls, show_projection
+from pages._embeddings_common import md, project, projection_controls, show_projection
 
-MODEL_LABELS = {"minilm": "MiniLM (encoder, sees both sides)", "smollm2": "SmolLM2 (decoder, sees only the left)"}
+MODEL_LABELS = {"minilm": "MiniLM (encoder, sees both sides)",
+                "smollm2": "SmolLM2 (decoder, sees only the left)"}
 LAYERS = {"minilm": 6, "smollm2": 30}
 
 
@@ -25,7 +26,7 @@ def _sentences(state) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         try:
             return parse_csv(upload.getvalue())
         except ValueError as err:
-            st.error(f"Could not use {upload.name}: {err}")
+            st.error(f"Could not use {md(upload.name)}: {md(str(err))}")
             return None
     texts, labels = parse_labelled(state.sentences)
     if len(texts) > MAX_LINES:
@@ -93,10 +94,11 @@ def contextual_mode(state) -> None:
         with st.spinner(f"Running {state.model} on {len(texts)} sentences...", show_time=True):
             ctx = _cache.emb_contextual(state.model, state.word.strip(), texts[:50])
     except (ValueError, ModelUnavailable) as err:
-        st.error(str(err))
+        st.error(md(str(err)))
         return
     if ctx.skipped:
-        st.warning(f"{len(ctx.skipped)} sentence(s) do not contain “{ctx.word}” and were skipped.")
+        st.warning(f"{len(ctx.skipped)} sentence(s) do not contain “{md(ctx.word)}” "
+                   "and were skipped.")
     splits = ", ".join(" + ".join(f"`{t}`" for t in toks) for toks in dict.fromkeys(ctx.tokens))
     st.caption(f"The tokenizer turns the word into {splits}; when it takes several tokens, "
                "their vectors are averaged.")
@@ -112,7 +114,8 @@ def _contextual_views(ctx, senses: tuple[str, ...], layer: int, state) -> None:
     sep = emb.sense_separation(ctx.similarity, senses)
     left, right = st.columns(2)
     with left:
-        st.markdown(f"**Cosine between the {len(senses)} “{ctx.word}” vectors at layer {layer}**")
+        st.markdown(f"**Cosine between the {len(senses)} “{md(ctx.word)}” vectors "
+                    f"at layer {layer}**")
         st.plotly_chart(figs.similarity_figure(ctx.similarity[layer], list(senses)), width="stretch")
     with right:
         x = ctx.vectors[layer]  # [sentence, dim]

@@ -24,7 +24,8 @@ def known_words(space, raw: str) -> tuple[str, ...]:
     for word in found.missing:
         close = found.suggestions[word]
         hint = f" Did you mean: {md(', '.join(close))}?" if close else " No close spelling found."
-        st.warning(f"“{md(word)}” is not in GloVe's 400,000-word vocabulary.{hint}", icon=":material/help:")
+        st.warning(f"“{md(word)}” is not in GloVe's 400,000-word vocabulary.{hint}",
+                   icon=":material/help:")
     if found.duplicates:
         st.caption(f"Ignored duplicates: {md(', '.join(dict.fromkeys(found.duplicates)))}")
     return found.found
@@ -94,7 +95,8 @@ def analogy_mode(state, space) -> None:
     st.success(f"**{md(result.a)} − {md(result.b)} + {md(result.c)} ≈ {md(best)}** "
                f"(cosine {result.scores[0]:.3f})")
     st.caption(f"Input words are excluded. Without that rule the top answers would be "
-               f"{md(', '.join(result.with_inputs))}: the sum usually stays closest to one of its inputs.")
+               f"{md(', '.join(result.with_inputs))}: the sum usually stays closest to one of "
+               "its inputs.")
     st.dataframe(pd.DataFrame({"answer": result.words, "cosine": np.round(result.scores, 4)}),
                  hide_index=True, width="content")
     words = (result.a, result.b, result.c, *result.words)
@@ -125,7 +127,8 @@ def axes_mode(state, space) -> None:
     cols[3].text_input("y axis to (optional)", key="emb.y_hi", max_chars=60)
     words = known_words(space, state.words)
     pairs = [(state.x_lo, state.x_hi), (state.y_lo, state.y_hi)]
-    axes = tuple((lo.strip().lower(), hi.strip().lower()) for lo, hi in pairs if lo.strip() and hi.strip())
+    axes = tuple((lo.strip().lower(), hi.strip().lower())
+                 for lo, hi in pairs if lo.strip() and hi.strip())
     known_words(space, " ".join(w for pair in axes for w in pair))  # names unknown poles
     bad = any(lo == hi or lo not in space.index or hi not in space.index for lo, hi in axes)
     if not words or not axes or bad:
