@@ -17,9 +17,10 @@ def safe_label(text: str, max_len: int = 40) -> str:
 
     Plotly renders a subset of HTML in labels and hover text, so user text
     such as '<b>' or '<script>' must be escaped before it reaches a figure.
+    Quotes become numeric entities: plotly decodes those but shows &quot; as is.
     """
     short = text if len(text) <= max_len else text[: max_len - 1] + "…"
-    return html.escape(short, quote=True)
+    return html.escape(short, quote=True).replace("&quot;", "&#34;")
 
 
 def base_layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Figure:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.figures import base_layout
-from explorer.figures import safe_label as _escape
+from explorer.figures import base_layout, safe_label
 from explorer.generation import Lens, Path, Samples
 from explorer.sampling import PipelineResult, TopTokens
 
@@ -17,12 +16,6 @@ BASE, FINAL, FILTERED = "#b8bec9", "#1f77b4", "#e4e6eb"
 PROB_SCALE = "RdYlGn"  # red = unlikely pick, green = the model was sure
 LINE_CHARS = 64  # characters per line of a token strip
 LABEL_CHARS = 30  # longer tokens are shortened with an ellipsis
-
-
-def safe_label(text: str, max_len: int = 40) -> str:
-    """`explorer.figures.safe_label`, with &quot; as &#34;: plotly decodes numeric entities but
-    not &quot;, which would otherwise show literally in a token such as '"'."""
-    return _escape(text, max_len).replace("&quot;", "&#34;")
 
 
 def show_piece(piece: str) -> str:
