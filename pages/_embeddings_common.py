@@ -54,10 +54,10 @@ def _umap_progress(warm) -> None:
                      "(10-50 s once per server, depending on load). Showing PCA until it is ready.")
 
 
-def effective_method(state) -> str:
+def effective_method(state, n_points: int) -> str:
     """UMAP only once its warm-up finished; PCA meanwhile, with progress shown."""
     warm = _cache.emb_umap_warmup()
-    if state.method == "umap" and warm.ready and not warm.large_done.is_set():
+    if state.method == "umap" and n_points > 4_096 and warm.ready and not warm.large_done.is_set():
         st.caption("UMAP is still compiling its large-data path in the background: a first fit "
                    "above 4,096 points may wait for it.")
     if state.method != "umap" or warm.ready:
@@ -71,7 +71,7 @@ def effective_method(state) -> str:
 
 def project(x: np.ndarray, state, keep: tuple[int, ...] = ()):
     """Cached projection with the page's settings and progress for slow methods."""
-    method = effective_method(state)
+    method = effective_method(state, len(x))
     label = f"{METHOD_LABELS[method]} of {len(x):,} points in {state.dims}-D..."
     with st.spinner(label, show_time=True):
         return _cache.emb_project(x, method, state.dims, state.seed, state.n_neighbors,
