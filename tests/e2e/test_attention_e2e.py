@@ -65,7 +65,7 @@ def test_shared_link_restores_widgets(page: Page, app_url):
     open_app(page, _url(app_url, model="smollm2", text=text, layer="7", head="4", sinks="1", show="max of heads"))
     main = page.locator("[data-testid='stMain']")
     expect(main.get_by_role("radio", name="Decoder: SmolLM2")).to_be_checked()
-    expect(main.locator("textarea").first).to_have_value(text)
+    expect(main.locator("textarea[aria-label='Text']")).to_have_value(text)
     expect(main.get_by_role("slider", name="Layer")).to_have_value("7")
     expect(main.get_by_role("slider", name="Head")).to_have_value("4")
     expect(main.get_by_role("switch")).to_be_checked()
@@ -112,7 +112,7 @@ def test_injected_token_stays_silent(page: Page, app_url):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_app(page, _url(app_url, view="head view"))
-    box = page.locator("[data-testid='stMain'] textarea").first
+    box = page.locator("[data-testid='stMain'] textarea[aria-label='Text']")
     box.fill(INJECT)
     box.press("Control+Enter")
     wait_ready(page)
