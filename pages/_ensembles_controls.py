@@ -5,13 +5,10 @@ no value=, so the URL seeds it through pages/_state.py.
 """
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from explorer import tabular_data as td
 from explorer.ensembles import MEMBERS, TITLES
-from explorer.ensembles_state import EnsemblesState
 from explorer.llm_voting import BY_KEY, MAX_SAMPLES
 from explorer.ensemble_methods import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
 
@@ -20,14 +17,6 @@ DATA_LABELS = {"moons": "Two moons", "circles": "Circles", "xor": "XOR", "blobs"
                "digits": "Digits 8x8 (sklearn)", "csv": "Upload a CSV"}
 VIEW_LABELS = {"voting": "Voting", "bagging": "Bagging", "boosting": "Boosting", "stacking": "Stacking",
                "biasvar": "Bias & variance", "llm": "LLM voting"}
-
-
-def keep_hidden_widgets() -> None:
-    """Re-assign every ens.* key so values of widgets not drawn this run survive (and stay in the URL)."""
-    for field in dataclasses.fields(EnsemblesState):
-        key = f"ens.{field.name}"
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 def _clamp(key: str, hi: int, fallback: int) -> None:

@@ -38,8 +38,18 @@ def _seed(state: ViewState, prefix: str) -> None:
         st.session_state[f"{prefix}.{field.name}"] = list(value) if isinstance(value, tuple) else value
 
 
+def _keep_alive(cls: type[ViewState], prefix: str) -> None:
+    """Re-assign every widget key so widgets not drawn this run (another mode's
+    inputs) keep their values: Streamlit drops the state of undrawn widgets."""
+    for field in dataclasses.fields(cls):
+        key = f"{prefix}.{field.name}"
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def sync_widgets(cls: type[S], prefix: str) -> S:
     """Seed the page's widget keys from the URL when it changed; return the state."""
+    _keep_alive(cls, prefix)
     url = _url()
     written = st.session_state.get(_written_key(prefix))
     if not url and written:  # back to the page via the menu: keep the session's last view

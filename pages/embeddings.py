@@ -28,12 +28,6 @@ INTRO = {
 
 st.title("Embedding space")
 sync_widgets(EmbeddingsState, "emb")
-# Streamlit drops the state of widgets a run does not draw (the other modes' inputs); then
-# sync_widgets sees keys missing and reseeds every widget from the URL, losing the user's
-# next change. Re-assigning the keys keeps them alive across modes.
-for name in EmbeddingsState.__dataclass_fields__:
-    if f"emb.{name}" in st.session_state:
-        st.session_state[f"emb.{name}"] = st.session_state[f"emb.{name}"]
 state = read_widgets(EmbeddingsState, "emb")  # widget values are current before they are drawn
 _cache.emb_umap_warmup()  # starts the background JIT warm-up once per server; never waits
 

@@ -22,7 +22,6 @@ for message in over_cap({k: st.query_params.get_all(k) for k in st.query_params}
     st.warning(message)
 
 sync_widgets(EnsemblesState, "ens")
-ctl.keep_hidden_widgets()
 ctl.data_controls()
 view = st.segmented_control("Method", VIEWS, key="ens.view", format_func=ctl.VIEW_LABELS.get, required=True)
 ctl.method_controls(view or "voting")
