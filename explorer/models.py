@@ -187,7 +187,7 @@ def load_encoder(device: torch.device, hub_id: str | None = None) -> Loaded:
 def _load_hub(hub_id: str, cls_name: str, device: torch.device, like: ModelSpec) -> Loaded:
     """Any user-typed hub id, never running remote code; clear error when offline."""
     hub_id = check_hub_id(hub_id)
-    require_hub(hub_id, f"Model '{hub_id}'")
+    require_hub(hub_id, f"Model '{hub_id}'", bundled=False)
     try:
         (model, tok), secs = _timed(_hf_lm, hub_id, device, cls_name)
     except (OSError, ValueError) as err:

@@ -90,8 +90,17 @@ def hub_reachable() -> bool:
     return _probe(int(time.time() // 60))
 
 
-def require_hub(hub_id: str, what: str) -> None:
-    """Raise ModelUnavailable when the hub cannot be reached for `hub_id`."""
+def require_hub(hub_id: str, what: str, bundled: bool = True) -> None:
+    """Raise ModelUnavailable when the hub cannot be reached for `hub_id`.
+
+    `bundled` says whether a bundled copy exists that could have been installed
+    instead (built-in models) or not (a hub id the user typed).
+    """
+    if not hub_reachable() and not bundled:
+        raise ModelUnavailable(
+            f"{what}: the Hugging Face hub cannot be reached from this server, so "
+            f"'{hub_id}' cannot be downloaded. The built-in models work offline."
+        )
     if not hub_reachable():
         raise ModelUnavailable(
             f"{what}: the bundled files are not installed and the Hugging Face hub "

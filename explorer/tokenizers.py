@@ -257,7 +257,7 @@ def load_hub(hub_id: str) -> HFAdapter:
     from explorer.sources import ModelUnavailable, check_hub_id, require_hub
 
     hub_id = check_hub_id(hub_id)
-    require_hub(hub_id, f"Tokenizer '{hub_id}'")
+    require_hub(hub_id, f"Tokenizer '{hub_id}'", bundled=False)
     try:
         obj = AutoTokenizer.from_pretrained(hub_id, trust_remote_code=False)
     except (OSError, ValueError) as err:

@@ -1,7 +1,7 @@
 """AppTest: the Attention page runs, restores its URL state and handles bad input calmly."""
 from tests.app._apptest import run_page
 
-PAGE = "pages/attention.py"
+PAGE = "app_pages/attention.py"
 
 
 def _texts(elements) -> str:

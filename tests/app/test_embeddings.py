@@ -3,7 +3,7 @@ import pytest
 
 from tests.app._apptest import run_page
 
-PAGE = "pages/embeddings.py"
+PAGE = "app_pages/embeddings.py"
 
 
 def _texts(at, kind: str) -> str:

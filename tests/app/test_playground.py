@@ -4,7 +4,7 @@ import torch
 
 from tests.app._apptest import run_page
 
-PAGE = "pages/playground.py"
+PAGE = "app_pages/playground.py"
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,7 @@ def test_history_rewind_and_share_link():
 
 def test_csv_error_text_is_made_inert():
     """Check user text quoted in a CSV error cannot become markdown links, images or HTML."""
-    from pages._playground_ui import plain
+    from app_pages._playground_ui import plain
 
     shown = plain("got '![x](http://evil/a.png)' and <b>bold</b> *and* [link](javascript:alert(1))")
     assert "](" not in shown.replace("\\]\\(", "") and "<b>" not in shown.replace("\\<b\\>", "")

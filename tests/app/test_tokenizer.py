@@ -3,7 +3,7 @@ import pytest
 
 from tests.app._apptest import run_page
 
-PAGE = "pages/tokenizer.py"
+PAGE = "app_pages/tokenizer.py"
 
 
 def _texts(at) -> str:
@@ -120,7 +120,7 @@ def test_hub_id_offline_and_malformed(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     at = run_page(PAGE, {"tk": "gpt2", "hub": "google-bert/bert-base-cased"})
     assert not at.exception
-    assert any("unreachable" in e.value for e in at.error)
+    assert any("cannot be reached" in e.value for e in at.error)
     at = run_page(PAGE, {"tk": "gpt2", "hub": "<script>"})
     assert any("org/model-name" in e.value for e in at.error)
 

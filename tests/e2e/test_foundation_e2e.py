@@ -36,3 +36,22 @@ def _shot(name):
     out = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
     out.mkdir(parents=True, exist_ok=True)
     return out / name
+
+
+def test_deep_link_as_first_request_keeps_the_app_menu(browser):
+    """Check a fresh server whose first visitor opens a shared page link shows the app's menu.
+
+    With the UI folder named pages/, Streamlit's legacy auto-discovery ran the page
+    file without app.py (every module listed in the menu, no wide layout).
+    """
+    from app_pages._nav import available_pages
+    from tests.e2e._server import streamlit_server
+
+    with streamlit_server() as (url, _proc):
+        page = browser.new_page()
+        open_app(page, url + "/models?shared=1")
+        nav = page.locator("[data-testid='stSidebarNav'] a")
+        expect(nav).to_have_count(len(available_pages()))
+        expect(nav.filter(has_text="Neural-net playground")).to_have_count(1)
+        expect(nav.filter(has_text="cache")).to_have_count(0)
+        page.close()

@@ -182,7 +182,7 @@ def test_hub_tokenizer_fails_fast_offline(monkeypatch):
     from explorer.tokenizers import load_hub
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(ModelUnavailable, match="unreachable"):
+    with pytest.raises(ModelUnavailable, match="cannot be reached"):
         load_hub("google-bert/bert-base-cased")
     with pytest.raises(ValueError, match="org/model-name"):
         load_hub("<script>")

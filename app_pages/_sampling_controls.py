@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer.generation import MAX_NEW_TOKENS, MAX_PATH, RunConfig
 from explorer.sampling_state import MAX_TEMPERATURE_UI, MAX_TOP_K_UI, SamplingState
-from pages import _cache
+from app_pages import _cache
 
 P = "samp"
 LAST_PATH = "_samp_last_path"  # transient: the path the last button produced, with its cache key

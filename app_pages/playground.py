@@ -4,11 +4,11 @@ import dataclasses
 import streamlit as st
 
 from explorer.playground_state import PlayState
-from pages import _playground_digits as digits_ui
-from pages import _playground_more as more
-from pages import _playground_train as train_ui
-from pages import _playground_ui as ui
-from pages._state import sync_widgets, write_url
+from app_pages import _playground_digits as digits_ui
+from app_pages import _playground_more as more
+from app_pages import _playground_train as train_ui
+from app_pages import _playground_ui as ui
+from app_pages._state import sync_widgets, write_url
 
 SS = st.session_state
 MODES = {"2d": "2-D playground", "digits": "Handwritten digits"}

@@ -9,8 +9,8 @@ from explorer import embeddings as emb
 from explorer.embeddings_data import MAX_LINES, MAX_UPLOAD_BYTES, parse_csv, parse_labelled
 from explorer.figures import embeddings as figs
 from explorer.sources import ModelUnavailable
-from pages import _cache
-from pages._embeddings_common import md, project, projection_controls, show_projection
+from app_pages import _cache
+from app_pages._embeddings_common import md, project, projection_controls, show_projection
 
 MODEL_LABELS = {"minilm": "MiniLM (encoder, sees both sides)",
                 "smollm2": "SmolLM2 (decoder, sees only the left)"}

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from explorer.attention_state import LONG, MAX_TEXT, MODELS, PRESETS, SHOWS, VIEWS, AttentionState
-from pages import _attention_more as more
-from pages import _attention_views as views
-from pages._state import read_widgets, sync_widgets, write_url
+from app_pages import _attention_more as more
+from app_pages import _attention_views as views
+from app_pages._state import read_widgets, sync_widgets, write_url
 
 P = "attn"
 

@@ -10,8 +10,8 @@ import streamlit as st
 from explorer import embeddings as emb
 from explorer.embeddings_data import ANALOGIES, WORD_GROUPS, WORD_SETS, parse_words
 from explorer.figures import embeddings as figs
-from pages import _cache
-from pages._embeddings_common import md, project, projection_controls, show_projection
+from app_pages import _cache
+from app_pages._embeddings_common import md, project, projection_controls, show_projection
 
 
 def _set_words() -> None:

@@ -1,7 +1,7 @@
 """Ensemble sandbox widgets: data in the sidebar, then the chosen method's parameters.
 
 Every widget is keyed `ens.<field>` (see explorer.ensembles_state) and takes
-no value=, so the URL seeds it through pages/_state.py.
+no value=, so the URL seeds it through app_pages/_state.py.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Home: what LLM Explorer is, and which page brings each topic of the notes to life."""
 import streamlit as st
 
-from pages._nav import available_pages
+from app_pages._nav import available_pages
 
 st.title("LLM Explorer")
 st.markdown(

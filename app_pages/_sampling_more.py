@@ -9,7 +9,7 @@ import streamlit as st
 from explorer.figures import sampling as figs
 from explorer.generation import RunConfig, repeated_ngrams
 from explorer.sampling_state import SamplingState
-from pages import _cache
+from app_pages import _cache
 
 P = "samp"
 

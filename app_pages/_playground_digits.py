@@ -6,7 +6,7 @@ import streamlit as st
 from explorer import digits
 from explorer.figures import playground as figs
 from explorer.playground_state import PlayState
-from pages import _cache
+from app_pages import _cache
 
 
 def settings() -> None:

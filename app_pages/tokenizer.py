@@ -5,8 +5,8 @@ from explorer.models import TOKENIZER_KEYS
 from explorer.sources import check_hub_id
 from explorer.token_presets import PRESETS
 from explorer.tokenizer_state import MODES, TokenizerState
-from pages import _tokenizer_views as views
-from pages._state import sync_widgets, write_url
+from app_pages import _tokenizer_views as views
+from app_pages._state import sync_widgets, write_url
 
 MODE_LABELS = {"compare": "Compare", "batch": "Batch & padding", "chat": "Chat template",
                "decode": "Decode IDs"}

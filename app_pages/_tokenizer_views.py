@@ -13,7 +13,7 @@ from explorer.token_decode import parse_ids
 from explorer.token_diff import diff_tokenized
 from explorer.token_presets import NOTES_BATCH, PRESETS, claim_matches, plain_pieces
 from explorer.tokenizers import MAX_CHARS, check_text
-from pages import _cache
+from app_pages import _cache
 
 ERRORS = (ValueError, ModelUnavailable, OSError)
 

@@ -7,8 +7,8 @@ import streamlit as st
 from explorer import attention as A
 from explorer.figures import attention as F
 from explorer.figures import safe_label
-from pages import _cache
-from pages._attention_views import PLOT_CONFIG, model_args, run
+from app_pages import _cache
+from app_pages._attention_views import PLOT_CONFIG, model_args, run
 
 P = "attn"
 

@@ -4,11 +4,11 @@ import streamlit as st
 from explorer import ensembles as ens
 from explorer import tabular_data as td
 from explorer.ensembles_state import VIEWS, EnsemblesState, over_cap
-from pages import _cache
-from pages import _ensembles_controls as ctl
-from pages import _ensembles_llm as llm
-from pages import _ensembles_views as views
-from pages._state import sync_widgets, write_url
+from app_pages import _cache
+from app_pages import _ensembles_controls as ctl
+from app_pages import _ensembles_llm as llm
+from app_pages import _ensembles_views as views
+from app_pages._state import sync_widgets, write_url
 
 RENDER = {"voting": views.render_voting, "bagging": views.render_bagging, "boosting": views.render_boosting,
           "stacking": views.render_stacking, "biasvar": views.render_biasvar}

@@ -10,8 +10,8 @@ from explorer.figures import sampling as figs
 from explorer.generation import RunConfig
 from explorer.sampling import top_tokens
 from explorer.sampling_state import SamplingState
-from pages import _cache
-from pages._sampling_controls import LAST_PATH
+from app_pages import _cache
+from app_pages._sampling_controls import LAST_PATH
 
 P = "samp"
 STAGES_HELP = ("Each row is one stage of the pipeline, in the order `generate()` applies it; "

@@ -22,23 +22,23 @@ class PageInfo:
 
 
 PAGES = (
-    PageInfo("pages/home.py", "Home", ":material/home:", "home", "", default=True),
-    PageInfo("pages/playground.py", "Neural-net playground", ":material/hub:", "playground",
+    PageInfo("app_pages/home.py", "Home", ":material/home:", "home", "", default=True),
+    PageInfo("app_pages/playground.py", "Neural-net playground", ":material/hub:", "playground",
              "What is a neural network? Neurons, layers, activations, gradient descent, "
              "backpropagation, handwritten digits"),
-    PageInfo("pages/tokenizer.py", "Tokenizer inspector", ":material/token:", "tokenizer",
+    PageInfo("app_pages/tokenizer.py", "Tokenizer inspector", ":material/token:", "tokenizer",
              "Tokenization vs embedding, subwords and ##, special tokens, token IDs, "
              "decoding, padding and attention masks, the context window"),
-    PageInfo("pages/embeddings.py", "Embedding space", ":material/scatter_plot:", "embeddings",
+    PageInfo("app_pages/embeddings.py", "Embedding space", ":material/scatter_plot:", "embeddings",
              "Embeddings, word2vec / GloVe (king - man + woman), BERT embeddings, vector search"),
-    PageInfo("pages/attention.py", "Attention heatmaps", ":material/grid_on:", "attention",
+    PageInfo("app_pages/attention.py", "Attention heatmaps", ":material/grid_on:", "attention",
              "Self-attention (does 'it' look at 'mat'?), multi-head attention, "
              "masked self-attention in decoders"),
-    PageInfo("pages/sampling.py", "Sampling lab", ":material/casino:", "sampling",
+    PageInfo("app_pages/sampling.py", "Sampling lab", ":material/casino:", "sampling",
              "Temperature and top-k sampling, why outputs vary, next-word prediction"),
-    PageInfo("pages/ensembles.py", "Ensemble sandbox", ":material/groups:", "ensembles",
+    PageInfo("app_pages/ensembles.py", "Ensemble sandbox", ":material/groups:", "ensembles",
              "Bagging, boosting, stacking, voting, meta-learners"),
-    PageInfo("pages/models.py", "Models", ":material/inventory_2:", "models",
+    PageInfo("app_pages/models.py", "Models", ":material/inventory_2:", "models",
              "Every built-in model: where it was loaded from, its size and load time"),
 )
 

@@ -1,4 +1,4 @@
-"""UI pieces of the Attention heatmaps page (pages/attention.py): one function per panel."""
+"""UI pieces of the Attention heatmaps page (app_pages/attention.py): one function per panel."""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,7 +9,7 @@ from explorer.attention_state import PRESET_QUESTIONS, PRESETS
 from explorer.figures import attention as F
 from explorer.figures import safe_label
 from explorer.sources import ModelUnavailable
-from pages import _cache
+from app_pages import _cache
 
 P = "attn"
 LONG_AT = 128  # 'auto' switches to top-k edges above this many tokens
@@ -53,9 +53,6 @@ def load_model(state) -> tuple | None:
         with st.spinner("Loading the model (the first time takes a few seconds)..."):
             return _cache.attention_model(*model_args(state))
     except (ModelUnavailable, ValueError, OSError) as err:
-        if state.model == "hub" and "unreachable" in str(err):
-            err = (f"the Hugging Face hub cannot be reached from this server, so '{state.hub.strip()}' "
-                   "cannot be downloaded. The built-in MiniLM and SmolLM2 work offline.")
         st.error(f"Could not load the model: {err}")
         return None
 

@@ -12,7 +12,7 @@ from explorer import datasets2d
 from explorer.figures.playground import draw_figure
 from explorer.playground import FEATURES, MAX_LAYERS
 from explorer.playground_state import MAX_DRAWN, PRESETS, PlayState, format_point, parse_drawn
-from pages import _cache
+from app_pages import _cache
 
 SS = st.session_state
 DATA_LABELS = {"circle": "Circle", "xor": "XOR (four corners)", "gauss": "Two Gaussian blobs", "spiral": "Spiral",

@@ -10,7 +10,7 @@ from explorer import ensemble_stacking as es
 from explorer import ensembles as ens
 from explorer.figures import ensembles as figs
 from explorer.figures import safe_label
-from pages import _cache
+from app_pages import _cache
 
 CLICK_KEY = "ens_regions_chart"
 POINT_KEY = "ens_point"

@@ -3,11 +3,11 @@ import streamlit as st
 
 from explorer.sampling_state import SamplingState, url_notes
 from explorer.sources import ModelUnavailable
-from pages import _cache
-from pages import _sampling_controls as controls
-from pages import _sampling_more as more
-from pages import _sampling_views as views
-from pages._state import read_widgets, sync_widgets, write_url
+from app_pages import _cache
+from app_pages import _sampling_controls as controls
+from app_pages import _sampling_more as more
+from app_pages import _sampling_views as views
+from app_pages._state import read_widgets, sync_widgets, write_url
 
 VIEW_LABELS = {"next": "Next-token pipeline", "generate": "Steps & entropy", "vary": "Why outputs vary",
                "compare": "Side by side", "repeat": "Repetition lab", "lens": "Logit lens"}

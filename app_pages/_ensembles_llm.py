@@ -7,8 +7,8 @@ import streamlit as st
 from explorer import llm_voting as lv
 from explorer.figures import ensembles as figs
 from explorer.sources import ModelUnavailable
-from pages import _cache
-from pages._nav import available_pages
+from app_pages import _cache
+from app_pages._nav import available_pages
 
 
 def _run(keys, cfg) -> list[lv.QuestionRun] | None:
@@ -81,4 +81,4 @@ def render_llm(state) -> None:
             "single samples at T=1.0 only 12/80.) "
             "Try the same questions in the Sampling lab to see the per-token distribution.")
         if any(p.url_path == "sampling" for p in available_pages()):
-            st.page_link("pages/sampling.py", label="Open the Sampling lab", icon=":material/casino:")
+            st.page_link("app_pages/sampling.py", label="Open the Sampling lab", icon=":material/casino:")

@@ -11,7 +11,7 @@ from explorer import playground_inspect as inspect
 from explorer.datasets2d import Dataset2D
 from explorer.figures import playground as figs
 from explorer.playground_state import PlayState
-from pages import _cache
+from app_pages import _cache
 
 SS = st.session_state
 TICK_S = 0.5  # pause between fragment runs while playing

@@ -3,10 +3,10 @@ import streamlit as st
 
 from explorer.embeddings_state import MODES, EmbeddingsState
 from explorer.sources import ModelUnavailable
-from pages import _cache
-from pages._embeddings_text import contextual_mode, sentences_mode
-from pages._embeddings_words import analogy_mode, axes_mode, neighbours_mode, words_mode
-from pages._state import read_widgets, sync_widgets, write_url
+from app_pages import _cache
+from app_pages._embeddings_text import contextual_mode, sentences_mode
+from app_pages._embeddings_words import analogy_mode, axes_mode, neighbours_mode, words_mode
+from app_pages._state import read_widgets, sync_widgets, write_url
 
 MODE_LABELS = {"words": "Words", "analogy": "Analogy", "axes": "Semantic axes",
                "neighbours": "Neighbours", "sentences": "Sentences", "contextual": "Contextual"}

@@ -5,7 +5,7 @@ import streamlit as st
 from explorer import catalog
 from explorer.models import SPECS
 from explorer.sources import ModelUnavailable
-from pages import _cache
+from app_pages import _cache
 
 st.title("Models")
 st.markdown(

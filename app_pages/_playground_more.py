@@ -12,7 +12,7 @@ from explorer import playground as pg
 from explorer import playground_inspect as inspect
 from explorer.figures import playground as figs
 from explorer.playground_state import PlayState
-from pages._playground_ui import plain
+from app_pages._playground_ui import plain
 
 SS = st.session_state
 

@@ -10,7 +10,7 @@ import streamlit as st
 from explorer.embeddings_data import coords_csv
 from explorer.figures import embeddings as figs
 from explorer.projections import CAPS
-from pages import _cache
+from app_pages import _cache
 
 METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 PNG = {"toImageButtonOptions": {"format": "png", "filename": "embedding-space", "scale": 2}}
