@@ -1,19 +1,8 @@
 """AppTest: the neural-net playground page: link state, Play/Pause/Step/Reset, presets, drawing, digits, bad input."""
-import pytest
-import torch
 
 from tests.app._apptest import run_page
 
 PAGE = "app_pages/playground.py"
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks: one torch thread (two collapse on a busy 2-core machine, see DESIGN.md)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _q(at, key):

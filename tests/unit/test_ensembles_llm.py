@@ -6,15 +6,6 @@ import torch
 from explorer import llm_voting as lv
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Run torch on one thread, as the app does on small machines (two threads collapse when cores are busy)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.mark.parametrize("key, reply, expected", [
     ("capital", "The capital of France is Paris.", "paris"),
     ("capital", "Paris", "paris"),

@@ -11,15 +11,6 @@ from explorer import playground as pg
 from explorer import playground_inspect as pi
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks: one torch thread (two collapse on a busy 2-core machine, see DESIGN.md)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _xor(seed=1):
     return d2.generate(d2.DataConfig("xor", n_points=300, seed=seed))
 

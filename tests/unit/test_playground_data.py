@@ -1,21 +1,11 @@
 """Unit tests for the playground's data: generators, drawn points, CSV parsing, URL state, digits."""
 import numpy as np
 import pytest
-import torch
 
 from explorer import datasets2d as d2
 from explorer import digits
 from explorer import playground as pg
 from explorer.playground_state import PRESETS, PlayState, format_point, parse_drawn
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks: one torch thread (two collapse on a busy 2-core machine, see DESIGN.md)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("kind", d2.KINDS)

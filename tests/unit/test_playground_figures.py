@@ -1,7 +1,5 @@
 """Unit tests for the playground figures: escaping, formulas with numbers, layout of the maps."""
 import numpy as np
-import pytest
-import torch
 
 from explorer import datasets2d as d2
 from explorer import digits
@@ -10,15 +8,6 @@ from explorer import playground_inspect as pi
 from explorer.figures import playground as figs
 
 EVIL = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny networks: one torch thread (two collapse on a busy 2-core machine, see DESIGN.md)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _csv_trainer():

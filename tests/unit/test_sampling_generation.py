@@ -7,21 +7,11 @@ from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList
 from explorer.generation import (
     RunConfig, decision, encode_prompt, extend, logit_lens, repeated_ngrams, sample_many,
 )
-from explorer.device import configure_threads
 from explorer.sampling import FrequencyPresencePenalty, SamplingConfig
 
 PROMPT = (5, 17, 3, 42, 8)
 SETTINGS = [SamplingConfig(0.0), SamplingConfig(1.0), SamplingConfig(0.7, top_k=10, top_p=0.9),
             SamplingConfig(1.5, min_p=0.05, repetition_penalty=1.3)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Run these tests with the app's thread count (2 threads on a busy 2-core box crawl)."""
-    before = torch.get_num_threads()
-    configure_threads()
-    yield
-    torch.set_num_threads(before)
 
 
 class FakeTok:
