@@ -31,7 +31,7 @@ for row in rows:
     if row["Status"] != "loaded":
         st.error(f"**{row['Model']}** is {row['Status']}")
 
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
 left, right = st.columns(2)
 left.metric("Device", str(_cache.device()))
 right.metric("Server memory (RSS)", f"{catalog.server_rss_mb():,.0f} MB")
