@@ -19,3 +19,10 @@ def open_app(page: Page, url: str, timeout_ms: int = 120_000) -> None:
 def assert_no_exception(page: Page) -> None:
     """No Streamlit exception box is on the page."""
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def record_dialogs(page: Page) -> list[str]:
+    """Dismiss and record every alert/confirm/prompt the page opens (XSS tests expect none)."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return dialogs

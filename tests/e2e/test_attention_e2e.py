@@ -5,7 +5,7 @@ from urllib.parse import quote, urlparse
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 PLOT = "[data-testid='stPlotlyChart'] .main-svg"
@@ -102,8 +102,7 @@ def test_500_token_heatmap_renders(page: Page, app_url):
 
 def test_injected_token_stays_silent(page: Page, app_url):
     """Check script-like text typed by the user runs no script in the heatmap or in bertviz."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     open_app(page, _url(app_url, view="head view"))
     box = page.locator("[data-testid='stMain'] textarea[aria-label='Text']")
     box.fill(INJECT)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 METRIC = "[data-testid='stMetricValue']"
@@ -42,8 +42,7 @@ def test_shared_link_restores_analogy(page: Page, app_url):
 
 def test_script_in_words_stays_text(page: Page, app_url):
     """Check script-like words are shown as text and never open a dialog."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     open_app(page, app_url + "/embeddings")
     box = page.get_by_label("Words (comma or space separated)")
     box.fill("king queen <img src=x onerror=alert(1)> <script>alert(2)</script>")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 MAIN = "[data-testid='stMain']"
@@ -69,8 +69,7 @@ def test_stacking_and_bias_variance_views_render(page: Page, app_url):
 
 def test_script_like_csv_and_url_never_run(page: Page, app_url, tmp_path):
     """Check a CSV whose names and labels are script tags renders as text and fires no dialog."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     csv = tmp_path / "evil.csv"
     rows = ["<img src=x onerror=alert(1)>,b<script>alert(2)</script>,label"]
     rows += [f"{i % 7},{(i * 3) % 5},{'<script>alert(3)</script>' if i % 2 else '<b>x</b>'}" for i in range(60)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 LINK = "/playground?data=xor&layers=1&n1=3&opt=adam&lr=0.1&seed=7"
@@ -63,8 +63,7 @@ def test_drawing_a_point_on_the_canvas(page: Page, app_url):
 
 def test_csv_upload_trains_and_script_labels_stay_text(page: Page, app_url, tmp_path):
     """Check an uploaded CSV with script-like labels trains, shows them as text, and fires no dialog."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     rows = ["x1,x2,label"] + [f"{i % 7 - 3},{i % 5 - 2},{'<img src=x onerror=alert(1)>' if i % 2 else '<script>alert(2)</script>'}"
                               for i in range(40)]
     csv = tmp_path / "evil.csv"
@@ -81,8 +80,7 @@ def test_csv_upload_trains_and_script_labels_stay_text(page: Page, app_url, tmp_
 
 def test_bad_csv_and_bad_link_show_messages(page: Page, app_url, tmp_path):
     """Check a one-class CSV and a script in the URL give clear messages, never a traceback or dialog."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     one_class = tmp_path / "one.csv"
     one_class.write_text("x1,x2,label\n" + "\n".join(f"{i},{i},1" for i in range(10)))
     open_app(page, app_url + "/playground?data=csv&seed=%3Cscript%3Ealert(1)%3C/script%3E")

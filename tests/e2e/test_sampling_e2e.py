@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 LINK = "/sampling?prompt=The+capital+of+France+is&chat=0&temperature=0.7&seed=7&n_new=3&path=7042|30|378"
 SHOTS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
@@ -64,8 +64,7 @@ def test_side_by_side(page: Page, app_url):
 
 def test_script_in_prompt_never_runs(page: Page, app_url):
     """Check script-like prompt text is shown as text and no dialog ever opens."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     open_app(page, app_url + "/sampling?chat=0&n_new=2")
     evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     box = page.locator("textarea").first

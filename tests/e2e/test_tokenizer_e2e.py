@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e._ui import assert_no_exception, open_app, wait_ready
+from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_ready
 
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 
@@ -68,8 +68,7 @@ def test_shared_link_restores_batch_mode(page: Page, app_url):
 
 def test_typed_script_never_runs(page: Page, app_url):
     """Check script-like text typed into the box is shown as text and no dialog ever opens."""
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dialogs = record_dialogs(page)
     open_app(page, f"{app_url}/tokenizer")
     box = page.locator("[data-testid='stTextArea'] textarea").first
     evil = "<script>alert('x')</script><img src=x onerror=alert(1)><svg onload=alert(2)>"
