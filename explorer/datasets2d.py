@@ -167,11 +167,6 @@ def generate(cfg: DataConfig) -> Dataset2D:
     return split(x, y, task, cfg.test_ratio, cfg.seed)
 
 
-def task_of(kind: str) -> str:
-    """'classification' or 'regression' for a dataset kind."""
-    return "regression" if kind in REGRESSION else "classification"
-
-
 def from_points(points: list[tuple[float, float, int]], test_ratio: float, seed: int) -> Dataset2D:
     """A classification dataset from drawn points (x1, x2, class id)."""
     if len(points) < MIN_POINTS:

@@ -105,15 +105,6 @@ def show_bytes(raw: bytes, visible_space: bool = False) -> str:
     return "".join(out)
 
 
-def is_valid_utf8(raw: bytes) -> bool:
-    """True when `raw` decodes as UTF-8 on its own."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def char_to_byte_offsets(text: str) -> list[int]:
     """[char + 1] prefix sums: byte offset in text.encode() of each char index."""
     offsets, total = [0], 0
