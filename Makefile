@@ -37,7 +37,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 models: install  ## dequantize SmolLM2, fetch + convert the phi-3 vocab (skips finished steps)
-	$(PY) -m explorer.prepare
+	$(PY) -m explorer.core.prepare
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \

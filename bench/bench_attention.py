@@ -9,12 +9,12 @@ from __future__ import annotations
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer import attention as A
-from explorer import attention_math as M
-from explorer import bertviz_html as B
-from explorer import models
-from explorer.device import configure_threads
-from explorer.figures import attention as F
+from explorer.attention import extract as A
+from explorer.attention import show_work as M
+from explorer.attention import bertviz as B
+from explorer.core import models
+from explorer.core.device import configure_threads
+from explorer.attention import figures as F
 
 SIZES = (16, 64, 256, 512)
 SENTENCE = "The cat sat on the mat because it was comfortable, and the dog watched it from the door. "

@@ -14,15 +14,16 @@ import numpy as np
 from bench._harness import Result, median_seconds
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 
-# What is feasible on 2 shared cores; the UI caps are explorer.projections.CAPS.
+# What is feasible on 2 shared cores; the UI caps are explorer.core.projections.CAPS.
 SIZES = {"pca": (1_000, 10_000, 50_000), "umap": (1_000, 10_000), "tsne": (1_000, 2_000)}
 FIT = """
 import json, sys, time
-from explorer import embeddings, models
+from explorer.embeddings import vectors as embeddings
+from explorer.core import models
 space = embeddings.unit_space(models.load_glove().obj)
 x = space.vectors[embeddings.background_rows(space, int(sys.argv[2]))]
 t1 = time.perf_counter()
-from explorer import projections  # sklearn import counts as cold; umap's happens in the fit
+from explorer.core import projections  # sklearn import counts as cold; umap's happens in the fit
 cfg = projections.ProjectionConfig(sys.argv[1], max_points=400_000)
 first = projections.project(x, cfg)
 t2 = time.perf_counter()
@@ -31,7 +32,9 @@ print(json.dumps({"cold": t2 - t1, "warm": second.seconds, "trust": second.trust
 """
 AFTER_WARMUP = """
 import json, sys, time
-from explorer import embeddings, models, projections
+from explorer.embeddings import vectors as embeddings
+from explorer.core import models
+from explorer.core import projections
 space = embeddings.unit_space(models.load_glove().obj)
 x = space.vectors[embeddings.background_rows(space, 10_000)]
 w = projections.UmapWarmup(large=True).start()
@@ -49,7 +52,8 @@ def _fit(method: str, n: int) -> dict:
 
 
 def _neighbours() -> list[Result]:
-    from explorer import embeddings, models
+    from explorer.embeddings import vectors as embeddings
+    from explorer.core import models
 
     wv = models.load_glove().obj
     start = time.perf_counter()

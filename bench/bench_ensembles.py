@@ -7,13 +7,13 @@ import time
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer import device as devices
-from explorer import ensemble_methods as em
-from explorer import ensemble_stacking as es
-from explorer import ensembles as ens
-from explorer import llm_voting as lv
-from explorer import models
-from explorer.tabular_data import DataConfig, make_dataset
+from explorer.core import device as devices
+from explorer.ensembles import bagging_boosting as em
+from explorer.ensembles import stacking as es
+from explorer.ensembles import voting as ens
+from explorer.ensembles import llm_voting as lv
+from explorer.core import models
+from explorer.ensembles.datasets import DataConfig, make_dataset
 
 
 def _methods() -> list[Result]:

@@ -11,19 +11,19 @@ import time
 import psutil
 
 from bench._harness import Result
-from explorer.models import SPECS
+from explorer.core.models import SPECS
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 
 LOAD_ALL = """
 import json, torch
-from explorer import models
+from explorer.core import models
 d = torch.device("cpu")
 out = {"smollm2": models.load_causal_lm(d).seconds, "minilm": models.load_encoder(d).seconds,
        "glove": models.load_glove().seconds}
 out.update({k: models.load_tokenizer(k).seconds for k in models.TOKENIZER_KEYS})
 print(json.dumps(out))
 """
-COLD = "from explorer import models; import sys; models.dequantize_smollm2(__import__('pathlib').Path(sys.argv[1]))"
+COLD = "from explorer.core import bundled; import sys; bundled.dequantize_smollm2(__import__('pathlib').Path(sys.argv[1]))"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 

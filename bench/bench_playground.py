@@ -7,11 +7,11 @@ import time
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer import datasets2d as d2
-from explorer import device as devices
-from explorer import playground as pg
-from explorer import playground_inspect as pi
-from explorer.figures import playground as figs
+from explorer.playground import datasets as d2
+from explorer.core import device as devices
+from explorer.playground import network as pg
+from explorer.playground import inspect as pi
+from explorer.playground import figures as figs
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 EPOCHS = 20

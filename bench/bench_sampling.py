@@ -7,10 +7,10 @@ import time
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer import models
-from explorer.device import configure_threads, pick_device
-from explorer.generation import RunConfig, decision, encode_prompt, extend, sample_many
-from explorer.sampling import SamplingConfig
+from explorer.core import models
+from explorer.core.device import configure_threads, pick_device
+from explorer.sampling.generation import RunConfig, decision, encode_prompt, extend, sample_many
+from explorer.sampling.pipeline import SamplingConfig
 
 PROMPT = "Tell me a long story about a dragon who learns to bake bread."
 TOKENS = 32

@@ -15,7 +15,7 @@ from tests.e2e._server import ROOT
 FORWARD = """
 import sys, time, statistics, torch
 torch.set_num_threads(int(sys.argv[1]))
-from explorer import models
+from explorer.core import models
 model, tok = models.load_causal_lm(torch.device("cpu")).obj
 ids = torch.randint(0, 49152, (1, 256), generator=torch.Generator().manual_seed(0))
 times = []

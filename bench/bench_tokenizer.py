@@ -6,11 +6,11 @@ import time
 from urllib.parse import urlencode
 
 from bench._harness import Result, median_seconds
-from explorer import models
-from explorer.figures import tokens as figs
-from explorer.figures.tokens_html import token_panel
-from explorer.token_diff import diff_tokenized
-from explorer.tokenizers import TokenizeConfig, adapt
+from explorer.core import models
+from explorer.tokenizers import figures as figs
+from explorer.tokenizers.chips import token_panel
+from explorer.tokenizers.diff import diff_tokenized
+from explorer.tokenizers.adapters import TokenizeConfig, adapt
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 FOUR = ("gpt2", "cl100k", "bert", "phi3")

@@ -1,7 +1,7 @@
 """Fixtures for every test layer."""
 import pytest
 
-from explorer.device import configure_threads
+from explorer.core.device import configure_threads
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -9,6 +9,6 @@ def torch_threads():
     """Run every test with the torch thread count the app itself uses.
 
     On a busy 2-core machine two threads collapse (one SmolLM2 test went from
-    14 s to 160 s), so this is 1 there, as in the app (explorer.device).
+    14 s to 160 s), so this is 1 there, as in the app (explorer.core.device).
     """
     return configure_threads()

@@ -1,7 +1,7 @@
 """AppTest: the Attention page runs, restores its URL state and handles bad input calmly."""
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/attention.py"
+PAGE = "pages/attention/page.py"
 
 
 def _texts(elements) -> str:

@@ -3,7 +3,7 @@ import pytest
 
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/embeddings.py"
+PAGE = "pages/embeddings/page.py"
 
 
 def _texts(at, kind: str) -> str:

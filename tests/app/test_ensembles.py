@@ -1,7 +1,7 @@
 """AppTest: the Ensemble sandbox page: each method runs, widgets and the URL stay in step, bad input is explained."""
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/ensembles.py"
+PAGE = "pages/ensembles/page.py"
 
 
 def _texts(at, kind: str) -> str:

@@ -1,7 +1,7 @@
 """AppTest over every page in the menu: each runs cleanly, with and without junk URLs."""
 import pytest
 
-from app_pages._nav import available_pages
+from pages.shared.nav import available_pages
 from tests.app._apptest import run_page
 
 PAGES = [p.path for p in available_pages()]

@@ -4,9 +4,9 @@ from tests.app._apptest import run_page
 
 def test_home_links_only_existing_pages():
     """Check Home renders and links exactly the pages whose files exist."""
-    from app_pages._nav import available_pages
+    from pages.shared.nav import available_pages
 
-    at = run_page("app_pages/home.py")
+    at = run_page("pages/home/page.py")
     assert not at.exception
     assert at.title[0].value == "LLM Explorer"
     expected = [p.title for p in available_pages() if not p.default]
@@ -20,9 +20,9 @@ def test_home_links_only_existing_pages():
 
 def test_models_page_loads_every_builtin_offline():
     """Check the Models page loads all built-in models from bundled packages."""
-    from explorer.models import SPECS
+    from explorer.core.models import SPECS
 
-    at = run_page("app_pages/models.py")
+    at = run_page("pages/models/page.py")
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     frame = at.dataframe[0].value
@@ -35,5 +35,5 @@ def test_models_page_loads_every_builtin_offline():
 def test_bad_query_params_do_not_break_pages():
     """Check junk in the URL leaves Home and Models working."""
     junk = {"layer": "<script>alert(1)</script>", "zzz": "\u0000" * 10}
-    for page in ("app_pages/home.py", "app_pages/models.py"):
+    for page in ("pages/home/page.py", "pages/models/page.py"):
         assert not run_page(page, junk).exception

@@ -2,7 +2,7 @@
 
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/playground.py"
+PAGE = "pages/playground/page.py"
 
 
 def _q(at, key):
@@ -132,7 +132,7 @@ def test_history_rewind_and_share_link():
 
 def test_csv_error_text_is_made_inert():
     """Check user text quoted in a CSV error cannot become markdown links, images or HTML."""
-    from app_pages._playground_ui import plain
+    from pages.playground.settings import plain
 
     shown = plain("got '![x](http://evil/a.png)' and <b>bold</b> *and* [link](javascript:alert(1))")
     assert "](" not in shown.replace("\\]\\(", "") and "<b>" not in shown.replace("\\<b\\>", "")

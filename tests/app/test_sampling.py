@@ -3,7 +3,7 @@ import pytest
 
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/sampling.py"
+PAGE = "pages/sampling/page.py"
 FRANCE = {"prompt": "The capital of France is", "chat": "0", "n_new": "3"}
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from tests.app._apptest import run_page
 
-PAGE = "app_pages/tokenizer.py"
+PAGE = "pages/tokenizer/page.py"
 
 
 def _texts(at) -> str:

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from app_pages._nav import available_pages
+from pages.shared.nav import available_pages
 from tests.e2e._ui import assert_no_exception, open_app
 
 PAGES = [p for p in available_pages() if not p.default]

@@ -17,7 +17,7 @@ def test_home_opens_at_root_and_links_pages(page: Page, app_url):
 
 def test_models_page_lists_every_model_loaded(page: Page, app_url):
     """Check /models shows the table with every built-in model and no error box."""
-    from explorer.models import SPECS
+    from explorer.core.models import SPECS
 
     open_app(page, app_url + "/models")
     expect(page.locator("[data-testid='stStatusWidget'], [data-testid='stExpander']").first
@@ -44,7 +44,7 @@ def test_deep_link_as_first_request_keeps_the_app_menu(browser):
     With the UI folder named pages/, Streamlit's legacy auto-discovery ran the page
     file without app.py (every module listed in the menu, no wide layout).
     """
-    from app_pages._nav import available_pages
+    from pages.shared.nav import available_pages
     from tests.e2e._server import streamlit_server
 
     with streamlit_server() as (url, _proc):

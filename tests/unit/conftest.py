@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from explorer import models
+from explorer.core import models
 
 
 @pytest.fixture(scope="session")

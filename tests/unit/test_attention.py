@@ -1,12 +1,12 @@
-"""Unit tests for explorer.attention / attention_math / attention_focus on tiny and real models."""
+"""Unit tests for explorer.attention.extract / attention_math / attention_focus on tiny and real models."""
 import numpy as np
 import pytest
 import torch
 from transformers import BertConfig, BertModel, LlamaConfig, LlamaForCausalLM
 
-from explorer import attention as A
-from explorer import attention_math as M
-from explorer.attention_focus import find_token, focus, to_csv
+from explorer.attention import extract as A
+from explorer.attention import show_work as M
+from explorer.attention.focus import find_token, focus, to_csv
 
 CPU = torch.device("cpu")
 CAT = "The cat sat on the mat because it was comfortable."

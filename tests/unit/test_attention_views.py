@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from explorer import bertviz_html as B
-from explorer.attention_state import AttentionState
-from explorer.figures import attention as F
+from explorer.attention import bertviz as B
+from explorer.attention.state import AttentionState
+from explorer.attention import figures as F
 
 EVIL = "</script><script>alert(1)</script>"
 
@@ -83,7 +83,7 @@ def test_heatmap_escapes_labels_and_masks_future():
 
 def test_edges_figure_payload_is_small_for_512_tokens():
     """Check the top-8 edge view of a 512-token matrix stays far below the full heatmap's size."""
-    from explorer.attention import top_k_edges
+    from explorer.attention.extract import top_k_edges
 
     m = _weights(1, 1, 512)[0, 0]
     e = top_k_edges(m, 8)

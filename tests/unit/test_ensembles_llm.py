@@ -1,9 +1,9 @@
-"""Unit tests for explorer.llm_voting: answer extraction, voting, and seeded SmolLM2 sampling."""
+"""Unit tests for explorer.ensembles.llm_voting: answer extraction, voting, and seeded SmolLM2 sampling."""
 import numpy as np
 import pytest
 import torch
 
-from explorer import llm_voting as lv
+from explorer.ensembles import llm_voting as lv
 
 
 @pytest.mark.parametrize("key, reply, expected", [

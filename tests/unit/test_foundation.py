@@ -1,21 +1,11 @@
-"""Unit tests for the device picker, model sources and the import boundary."""
+"""Unit tests for the device picker and model sources."""
 import subprocess
 import sys
 
 import pytest
 import torch
 
-from explorer import catalog, device, sources
-
-
-def test_import_explorer_does_not_import_streamlit():
-    """Check importing every explorer module leaves streamlit unimported."""
-    code = ("import pkgutil, importlib, sys, explorer\n"
-            "for m in pkgutil.iter_modules(explorer.__path__):\n"
-            "    importlib.import_module('explorer.' + m.name)\n"
-            "print('streamlit' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+from explorer.core import catalog, device, sources
 
 
 def test_pick_device_cpu_and_auto(monkeypatch):

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from explorer import models
-from explorer.sources import ModelUnavailable
+from explorer.core import bundled, models
+from explorer.core.sources import ModelUnavailable
 
 
 def test_smollm2_matches_its_card(smollm2):
@@ -76,7 +76,7 @@ def test_dequantized_cache_matches_gguf(tmp_path, smollm2):
     """Check dequantizing again gives the same weights the cache holds."""
     from transformers import AutoModelForCausalLM
 
-    fresh = AutoModelForCausalLM.from_pretrained(models.dequantize_smollm2(tmp_path / "m"))
+    fresh = AutoModelForCausalLM.from_pretrained(bundled.dequantize_smollm2(tmp_path / "m"))
     cached_model, _ = smollm2
     name = "model.layers.0.self_attn.q_proj.weight"
     assert torch.equal(fresh.state_dict()[name], cached_model.state_dict()[name])

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from explorer import datasets2d as d2
-from explorer import playground as pg
-from explorer import playground_inspect as pi
+from explorer.playground import datasets as d2
+from explorer.playground import network as pg
+from explorer.playground import inspect as pi
 
 
 def _xor(seed=1):

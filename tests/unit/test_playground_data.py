@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from explorer import datasets2d as d2
-from explorer import digits
-from explorer import playground as pg
-from explorer.playground_state import PRESETS, PlayState, format_point, parse_drawn
+from explorer.playground import datasets as d2
+from explorer.playground import digits
+from explorer.playground import network as pg
+from explorer.playground.state import PRESETS, PlayState, format_point, parse_drawn
 
 
 @pytest.mark.parametrize("kind", d2.KINDS)

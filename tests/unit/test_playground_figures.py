@@ -1,11 +1,11 @@
 """Unit tests for the playground figures: escaping, formulas with numbers, layout of the maps."""
 import numpy as np
 
-from explorer import datasets2d as d2
-from explorer import digits
-from explorer import playground as pg
-from explorer import playground_inspect as pi
-from explorer.figures import playground as figs
+from explorer.playground import datasets as d2
+from explorer.playground import digits
+from explorer.playground import network as pg
+from explorer.playground import inspect as pi
+from explorer.playground import figures as figs
 
 EVIL = "<img src=x onerror=alert(1)>"
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
-from explorer.sampling import (
+from explorer.sampling.pipeline import (
     FrequencyPresencePenalty, SamplingConfig, processor_list, run_pipeline, top_tokens,
 )
 

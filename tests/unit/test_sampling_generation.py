@@ -4,10 +4,10 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList
 
-from explorer.generation import (
+from explorer.sampling.generation import (
     RunConfig, decision, encode_prompt, extend, logit_lens, repeated_ngrams, sample_many,
 )
-from explorer.sampling import FrequencyPresencePenalty, SamplingConfig
+from explorer.sampling.pipeline import FrequencyPresencePenalty, SamplingConfig
 
 PROMPT = (5, 17, 3, 42, 8)
 SETTINGS = [SamplingConfig(0.0), SamplingConfig(1.0), SamplingConfig(0.7, top_k=10, top_p=0.9),

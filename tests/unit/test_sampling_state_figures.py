@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.figures import sampling as figs
-from explorer.generation import Lens, Path, Samples
-from explorer.sampling import SamplingConfig, run_pipeline, top_tokens
-from explorer.sampling_state import SamplingState, url_notes
+from explorer.sampling import figures as figs
+from explorer.sampling.generation import Lens, Path, Samples
+from explorer.sampling.pipeline import SamplingConfig, run_pipeline, top_tokens
+from explorer.sampling.state import SamplingState, url_notes
 
 EVIL = "<script>alert(1)</script>"
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from explorer.state import MAX_VALUE_CHARS, ViewState, choice, flag, num, text, words
+from explorer.core.state import MAX_VALUE_CHARS, ViewState, choice, flag, num, text, words
 
 
 @dataclass(frozen=True)

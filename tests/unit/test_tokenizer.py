@@ -1,14 +1,14 @@
-"""Unit tests for explorer.tokenizers: every built-in tokenizer behind one adapter."""
+"""Unit tests for explorer.tokenizers.adapters: every built-in tokenizer behind one adapter."""
 import unicodedata
 
 import numpy as np
 import pytest
 
-from explorer import models
-from explorer.token_bytes import byte_alphabet, from_alphabet, show_bytes, to_alphabet
-from explorer.token_decode import decode, parse_ids
-from explorer.tokenizer_sources import phi3_vocab_dir
-from explorer.tokenizers import MAX_CHARS, TokenizeConfig, adapt, check_text
+from explorer.core import models
+from explorer.tokenizers.byte_pieces import byte_alphabet, from_alphabet, show_bytes, to_alphabet
+from explorer.tokenizers.decode import decode, parse_ids
+from explorer.core.tokenizer_loaders import phi3_vocab_dir
+from explorer.tokenizers.adapters import MAX_CHARS, TokenizeConfig, adapt, check_text
 
 PLAIN = TokenizeConfig(add_special_tokens=False)
 CORPUS = [
@@ -178,8 +178,8 @@ def test_parse_ids_rejects_junk(bad):
 
 def test_hub_tokenizer_fails_fast_offline(monkeypatch):
     """Check a hub id fails with a clear message offline, and a malformed id is refused."""
-    from explorer.sources import ModelUnavailable
-    from explorer.tokenizers import load_hub
+    from explorer.core.sources import ModelUnavailable
+    from explorer.tokenizers.adapters import load_hub
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailable, match="cannot be reached"):
@@ -203,7 +203,7 @@ def test_ids_dtype_and_shapes(adapters):
 ])
 def test_number_preset_remark_matches_real_tokenizers(adapters, key, digits):
     """Check what the 'number' preset's remark says about how each tokenizer cuts 1234567."""
-    from explorer.token_presets import PRESETS
+    from explorer.tokenizers.presets import PRESETS
 
     pieces = adapters[key].tokenize(PRESETS["number"].text, PLAIN).pieces
     start = next(i for i, p in enumerate(pieces) if p.lstrip("Ġ▁").startswith("1"))

@@ -1,11 +1,11 @@
-"""Unit tests for explorer.token_batch: padding, truncation and the attention mask."""
+"""Unit tests for explorer.tokenizers.batch: padding, truncation and the attention mask."""
 import numpy as np
 import pytest
 
-from explorer import models
-from explorer.token_batch import BatchConfig, make_batch, split_lines
-from explorer.token_presets import NOTES_BATCH
-from explorer.tokenizers import adapt
+from explorer.core import models
+from explorer.tokenizers.batch import BatchConfig, make_batch, split_lines
+from explorer.tokenizers.presets import NOTES_BATCH
+from explorer.tokenizers.adapters import adapt
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,15 @@ import re
 import numpy as np
 import pytest
 
-from explorer import models
-from explorer.figures import tokens as figs
-from explorer.figures.tokens_html import chip_text, id_colour, piece_strip, token_panel
-from explorer.token_batch import BatchConfig, make_batch
-from explorer.token_chat import ChatConfig, chat_view, has_template
-from explorer.token_diff import diff_cuts, diff_tokenized
-from explorer.token_presets import PRESETS, claim_grid, claim_matches, plain_pieces
-from explorer.tokenizer_state import TokenizerState
-from explorer.tokenizers import adapt
+from explorer.core import models
+from explorer.tokenizers import figures as figs
+from explorer.tokenizers.chips import chip_text, id_colour, piece_strip, token_panel
+from explorer.tokenizers.batch import BatchConfig, make_batch
+from explorer.tokenizers.chat import ChatConfig, chat_view, has_template
+from explorer.tokenizers.diff import diff_cuts, diff_tokenized
+from explorer.tokenizers.presets import PRESETS, claim_grid, claim_matches, plain_pieces
+from explorer.tokenizers.state import TokenizerState
+from explorer.tokenizers.adapters import adapt
 
 XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&"
 
@@ -151,7 +151,7 @@ def test_figures_escape_and_shape(toks):
 
 def test_chip_cap_is_stated(toks):
     """Check a text past the chip cap draws CHIP_CAP chips and says how many tokens there are."""
-    from explorer.figures import tokens_html
+    from explorer.tokenizers import chips as tokens_html
 
     t = toks["gpt2"].tokenize("🤖" * 2_500)  # 3 byte tokens per emoji
     out = token_panel(t, "p0")

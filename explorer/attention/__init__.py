@@ -1,0 +1,1 @@
+"""Attention heatmaps: extraction, show-the-work, summaries, bertviz pages and figures."""

@@ -1,0 +1,1 @@
+"""Shared by every topic: device, model registry and sources, URL view state, figure helpers, projections, prepare."""

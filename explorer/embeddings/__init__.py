@@ -1,0 +1,1 @@
+"""Embedding space: GloVe words, sentence and contextual vectors, presets and figures."""

@@ -1,0 +1,1 @@
+"""Ensemble sandbox: voting, bagging, boosting, stacking, LLM voting and figures."""

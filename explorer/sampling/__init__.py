@@ -1,0 +1,1 @@
+"""Sampling lab: the next-token pipeline, step-by-step generation, logit lens and figures."""

@@ -1,0 +1,1 @@
+"""Tokenizer inspector: one interface over every tokenizer, bytes, batches, chat templates, decoding."""

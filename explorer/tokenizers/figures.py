@@ -1,0 +1,91 @@
+"""Tokenizer inspector figures: context-window gauge and batch grids (data -> go.Figure)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from explorer.core.figures import base_layout, safe_label
+from explorer.tokenizers.batch import Batch
+from explorer.tokenizers.byte_pieces import show_bytes
+from explorer.tokenizers.adapters import Tokenized
+
+# Cell kinds in the batch grid, in colour-scale order.
+EMPTY, PAD, ADDED, TYPED = 0, 1, 2, 3
+KIND_COLOURS = ("#FFFFFF", "#E5E7EB", "#C7D2FE", "#BBF7D0")
+KIND_NAMES = ("no token (ragged row)", "pad (mask 0)", "added special (mask 1)", "text token (mask 1)")
+
+
+def context_gauge(results: list[Tokenized]) -> go.Figure:
+    """One horizontal bar per tokenizer: share of its model's context the text fills."""
+    names, shares, labels = [], [], []
+    for r in results:
+        ctx = r.context or 0
+        share = 100.0 * r.n_tokens / ctx if ctx else 0.0
+        names.append(safe_label(r.title))
+        shares.append(min(share, 100.0))
+        labels.append(f"{r.n_tokens:,} / {ctx:,} tokens ({share:.2f}%)" if ctx
+                      else f"{r.n_tokens:,} tokens (context unknown)")
+    fig = go.Figure(go.Bar(x=shares, y=names, orientation="h", text=labels,
+                           textposition="outside", marker_color="#4F46E5",
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(range=[0, 100], title="% of the context window used", ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, height=70 + 42 * len(results))
+
+
+def _kinds(batch: Batch) -> np.ndarray:
+    """[row, position] cell kind: EMPTY / PAD / ADDED / TYPED."""
+    kind = np.full(batch.input_ids.shape, TYPED, dtype=np.int64)
+    kind[batch.is_added] = ADDED
+    kind[batch.is_pad] = PAD
+    kind[batch.input_ids < 0] = EMPTY
+    return kind
+
+
+def batch_grid(batch: Batch, title: str = "") -> go.Figure:
+    """input_ids with the attention mask: one cell per (row, position), pads marked."""
+    kind = _kinds(batch)
+    rows, cols = kind.shape
+    text = [[_cell(batch, r, c) for c in range(cols)] for r in range(rows)]
+    hover = [[f"row {r}, position {c}<br>ID {batch.input_ids[r, c]}<br>"
+              f"mask {batch.attention_mask[r, c]}<br>{KIND_NAMES[kind[r, c]]}"
+              for c in range(cols)] for r in range(rows)]
+    scale = [[k / 3, KIND_COLOURS[k]] for k in range(4)]
+    fig = go.Figure(go.Heatmap(z=kind, zmin=0, zmax=3, colorscale=scale, showscale=False,
+                               text=text, texttemplate="%{text}", textfont_size=11, hovertext=hover,
+                               hoverinfo="text", xgap=2, ygap=2))
+    fig.update_xaxes(title="position", dtick=1, side="top")
+    fig.update_yaxes(title="row", dtick=1, autorange="reversed",
+                     tickvals=list(range(rows)), ticktext=[f"row {r}" for r in range(rows)])
+    return base_layout(fig, title, height=110 + 62 * rows)
+
+
+def _cell(batch: Batch, r: int, c: int) -> str:
+    token_id = int(batch.input_ids[r, c])
+    if token_id < 0:
+        return ""
+    piece = safe_label(batch.pieces[r][c], max_len=10)
+    return f"{token_id}<br>{piece}<br>m={int(batch.attention_mask[r, c])}"
+
+
+def token_table(results: list[Tokenized], differs: list[np.ndarray] | None = None) -> pd.DataFrame:
+    """One row per token per tokenizer: the bytes view and the CSV export."""
+    frames = []
+    for k, r in enumerate(results):
+        data = r.text.encode("utf-8")
+        frames.append(pd.DataFrame({
+            "tokenizer": r.title,
+            "#": np.arange(r.n_tokens),
+            "id": r.ids,
+            "piece": list(r.pieces),
+            "text": [show_bytes(x, visible_space=True) for x in r.raw],
+            "bytes": [" ".join(f"{b:02X}" for b in x) for x in r.raw],
+            "n_bytes": [len(x) for x in r.raw],
+            "span": [f"{s}–{e}" for s, e in zip(r.starts.tolist(), r.ends.tolist())],
+            "source_text": [show_bytes(data[s:e], visible_space=True)
+                            for s, e in zip(r.starts.tolist(), r.ends.tolist())],
+            "added_special": r.added,
+            "cut_differently": differs[k] if differs is not None else False,
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -1,0 +1,1 @@
+"""The app's UI: one folder per page (page.py, its helpers, its cache.py); shared/ holds what pages share."""

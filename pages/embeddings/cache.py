@@ -1,0 +1,48 @@
+"""The Embedding space page's cached spaces, projections and model embeddings."""
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.core import projections
+from explorer.embeddings import vectors
+from pages.shared import model_cache
+
+
+@st.cache_resource(show_spinner="Normalising 400,000 GloVe vectors (once per server)...")
+def space() -> vectors.UnitSpace:
+    """GloVe with unit-length rows, built once."""
+    return vectors.unit_space(model_cache.glove().obj)
+
+
+@st.cache_resource(show_spinner=False)
+def umap_warmup() -> projections.UmapWarmup:
+    """The background UMAP JIT warm-up, started once per server process."""
+    return projections.UmapWarmup().start()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def background(n: int, exclude: tuple[str, ...]) -> list[int]:
+    """Rows of the n most frequent alphabetic GloVe words, minus `exclude`."""
+    return vectors.background_rows(space(), n, exclude)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def project(x, method: str, dims: int, seed: int, n_neighbors: int, min_dist: float,
+            perplexity: float, metric: str, keep: tuple[int, ...] = ()) -> projections.Projection:
+    """explorer.core.projections.project, cached per matrix and settings."""
+    cfg = projections.ProjectionConfig(method, dims, seed, n_neighbors, min_dist, perplexity, metric)
+    return projections.project(x, cfg, keep)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sentences(texts: tuple[str, ...]):
+    """MiniLM sentence vectors [sentence, 384], mean-pooled and L2-normalised."""
+    model, tok = model_cache.encoder().obj
+    return vectors.sentence_embeddings(model, tok, list(texts), device=model_cache.device())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def contextual(model_key: str, word: str, texts: tuple[str, ...]) -> vectors.Contextual:
+    """One word's per-layer hidden states in each sentence."""
+    model, tok = (model_cache.causal_lm() if model_key == "smollm2" else model_cache.encoder()).obj
+    return vectors.contextual(model, tok, word, list(texts), device=model_cache.device())

@@ -1,0 +1,56 @@
+"""The Ensemble sandbox's cached datasets and studies (one per method), and LLM voting runs."""
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.ensembles import bagging_boosting, datasets, llm_voting as voting_llm, stacking as stacks
+from explorer.ensembles import voting as votes
+from pages.shared import model_cache
+
+
+def _data(cfg, csv: bytes | None) -> datasets.Dataset:
+    """The page's Dataset: a generated/bundled set, or the uploaded CSV's bytes."""
+    return datasets.load_csv(csv, cfg) if csv is not None else datasets.make_dataset(cfg)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def dataset(cfg, csv: bytes | None = None) -> datasets.Dataset:
+    """The Dataset for a DataConfig (and CSV bytes when the source is csv)."""
+    return _data(cfg, csv)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def voting(cfg, csv: bytes | None, members, vote, grid) -> votes.VotingResult:
+    """Five members, their votes and the ensemble's regions."""
+    return votes.voting_study(_data(cfg, csv), members, vote, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def bagging(cfg, csv: bytes | None, bag, grid) -> bagging_boosting.BaggingResult:
+    """Bootstraps, out-of-bag curve and regions."""
+    return bagging_boosting.bagging_study(_data(cfg, csv), bag, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def boosting(cfg, csv: bytes | None, boost, grid) -> bagging_boosting.BoostResult:
+    """AdaBoost / gradient-boosting stages."""
+    return bagging_boosting.boosting_study(_data(cfg, csv), boost, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def stacking(cfg, csv: bytes | None, members, stack, grid) -> stacks.StackResult:
+    """Out-of-fold predictions and the meta-learner."""
+    return stacks.stacking_study(_data(cfg, csv), members, stack, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def biasvar(cfg, csv: bytes | None, bv, grid) -> stacks.BiasVarianceResult:
+    """Bias and variance over repeated samples."""
+    return stacks.bias_variance(_data(cfg, csv), bv, grid)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def llm_question(key: str, cfg) -> voting_llm.QuestionRun:
+    """SmolLM2 sampled cfg.n_samples times on one built-in question."""
+    model, tok = model_cache.causal_lm().obj
+    return voting_llm.sample_question(model, tok, voting_llm.BY_KEY[key], cfg, device=model_cache.device())

@@ -1,0 +1,70 @@
+"""Ensemble sandbox: voting, bagging, boosting, stacking, bias/variance and LLM voting."""
+import streamlit as st
+
+from explorer.ensembles import voting as ens
+from explorer.ensembles import datasets as td
+from explorer.ensembles.state import VIEWS, EnsemblesState, over_cap
+from pages.ensembles import cache
+from pages.ensembles import controls as ctl
+from pages.ensembles import llm_voting as llm
+from pages.ensembles import methods as views
+from pages.shared.url_state import sync_widgets, write_url
+
+RENDER = {"voting": views.render_voting, "bagging": views.render_bagging, "boosting": views.render_boosting,
+          "stacking": views.render_stacking, "biasvar": views.render_biasvar}
+
+st.title("Ensemble sandbox")
+st.markdown("Several models beat one when their mistakes differ. **Bagging** trains copies on bootstrap "
+            "samples, **boosting** trains learners one after another on the previous ones' mistakes, "
+            "**stacking** feeds members' outputs to a meta-learner, and **voting** combines them directly. "
+            "Every number below is computed live with scikit-learn on the data in the sidebar.")
+for message in over_cap({k: st.query_params.get_all(k) for k in st.query_params}):
+    st.warning(message)
+
+sync_widgets(EnsemblesState, "ens")
+ctl.data_controls()
+view = st.segmented_control("Method", VIEWS, key="ens.view", format_func=ctl.VIEW_LABELS.get, required=True)
+ctl.method_controls(view or "voting")
+state = write_url(EnsemblesState, "ens")
+
+
+def _dataset():
+    """(DataConfig, CSV bytes or None, Dataset) or None after showing why not."""
+    try:
+        cfg = td.DataConfig(state.data, state.n, state.noise, state.seed, state.test, state.proj,
+                            state.fx, state.fy)
+    except ValueError as err:
+        st.error(f"Bad data settings: {err}")
+        return None
+    csv = None
+    if state.data == "csv":
+        upload = st.session_state.get("ens_csv")
+        if upload is None:
+            st.info("Upload a CSV in the sidebar: numeric feature columns, the class label in the last "
+                    f"column, at most {td.MAX_ROWS:,} rows and {td.MAX_CSV_BYTES // 1_000_000} MB.")
+            return None
+        csv = upload.getvalue()
+    try:
+        data = cache.dataset(cfg, csv)
+    except ValueError as err:
+        st.error(f"Cannot use this data: {err}")
+        return None
+    return cfg, csv, data
+
+
+if state.view == "llm":
+    llm.render_llm(state)
+elif (loaded := _dataset()) is not None:
+    cfg, csv, data = loaded
+    st.caption(f"{len(data.x_train)} training and {len(data.x_test)} test points, {data.n_classes} classes, "
+               f"axes: {' / '.join(data.axis_names)} (standardized). {data.note}")
+    if state.view in ("voting", "stacking") and not state.members:
+        st.warning("Pick at least one member to combine.")
+    elif state.view == "voting" and sum(state.weights()) == 0:
+        st.error("All member weights are zero: give at least one member a weight above 0.")
+    else:
+        try:
+            RENDER[state.view](state, cfg, csv, data)
+        except ValueError as err:
+            st.error(f"Cannot run {ctl.VIEW_LABELS[state.view]} on this data: {err}")
+st.caption(f"Members: {', '.join(ens.TITLES.values())}. Share this view: copy the URL.")

@@ -1,0 +1,37 @@
+"""Models: every built-in model, where it was loaded from, and what it costs."""
+import pandas as pd
+import streamlit as st
+
+from explorer.core import catalog
+from explorer.core.models import SPECS
+from explorer.core.sources import ModelUnavailable
+from pages.shared import model_cache
+
+st.title("Models")
+st.markdown(
+    "Every model the app uses, loaded now on this server. Each comes from a package "
+    "that bundles its files (works offline) and otherwise from its Hugging Face hub id. "
+    "Load times are for this server process; *first-time prepare* is the one-off "
+    "conversion done by `make models` (SmolLM2's GGUF is dequantized and cached)."
+)
+
+rows = []
+with st.status("Loading every built-in model...", expanded=False) as status:
+    for spec in SPECS.values():
+        status.update(label=f"Loading {spec.title}...")
+        try:
+            rows.append(catalog.catalog_row(spec, model_cache.builtin(spec.key)))
+        except (ModelUnavailable, OSError, ValueError) as err:
+            rows.append(catalog.catalog_row(spec, None, str(err)))
+    missing = [r["Model"] for r in rows if r["Status"] != "loaded"]
+    status.update(label=f"{len(rows) - len(missing)} of {len(rows)} models loaded",
+                  state="error" if missing else "complete")
+
+for row in rows:
+    if row["Status"] != "loaded":
+        st.error(f"**{row['Model']}** is {row['Status']}")
+
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+left, right = st.columns(2)
+left.metric("Device", str(model_cache.device()))
+right.metric("Server memory (RSS)", f"{catalog.server_rss_mb():,.0f} MB")

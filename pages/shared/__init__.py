@@ -1,0 +1,1 @@
+"""What every page shares: the menu, URL-state sync and the cached model singletons."""
