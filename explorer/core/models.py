@@ -20,6 +20,7 @@ import torch
 
 from explorer.core import tokenizer_loaders
 from explorer.core.bundled import dequantize_smollm2, smollm2_cache
+from explorer.core.encoding import freeze_defaults
 from explorer.core.sources import (
     ModelUnavailable, check_hub_id, folder_bytes, package_dir, package_version, require_hub,
 )
@@ -108,6 +109,7 @@ def _hf_lm(path: str | Path, device: torch.device, cls_name: str) -> tuple[Any, 
     # Eager attention: SDPA (the default) returns no attention weights.
     model = cls.from_pretrained(path, attn_implementation="eager", trust_remote_code=False)
     tok = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+    freeze_defaults(tok)
     return model.to(device).eval(), tok
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from explorer.core.bundled import (
     LLAMA_CPP_SDIST, PHI3_FILES, SMOLLM2_GGUF, phi3_vocab_dir, smollm2_cache,
 )
+from explorer.core.encoding import freeze_defaults
 from explorer.core.sources import ModelUnavailable, cache_dir, package_dir, package_version, require_hub
 
 GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -27,7 +28,9 @@ def _label(dist: str, detail: str = "") -> str:
 def _hf(path_or_id: str | Path, **kwargs: Any) -> Any:
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(path_or_id, trust_remote_code=False, **kwargs)
+    tok = AutoTokenizer.from_pretrained(path_or_id, trust_remote_code=False, **kwargs)
+    freeze_defaults(tok)
+    return tok
 
 
 def _from_hub(spec) -> tuple[Any, str, None]:

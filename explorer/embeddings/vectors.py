@@ -2,9 +2,8 @@
 
 GloVe (400,000 words x 50 dims) answers word questions: lookup with close
 spellings, nearest neighbours, analogies and semantic axes, all computed in
-the original 50-D space. MiniLM gives sentence vectors (masked mean pooling
-then L2 normalisation, as all-MiniLM-L6-v2 does) and, with SmolLM2, the
-per-layer vectors of one word in several sentences.
+the original 50-D space. MiniLM or SmolLM2 give the per-layer vectors of one
+word in several sentences (sentence vectors live in explorer.core.sentence_vectors).
 
 Example:
     >>> space = unit_space(glove)            # normalise the 400,000 rows once
@@ -184,29 +183,6 @@ def place_on_axes(space: UnitSpace, words: tuple[str, ...],
 def vectors_for(space: UnitSpace, words: tuple[str, ...]) -> np.ndarray:
     """Raw vectors of known words, [word, dim]."""
     return space.vectors[[space.index[w] for w in words]]
-
-
-@torch.no_grad()
-def sentence_embeddings(model, tokenizer, sentences: list[str], *, device: torch.device,
-                        batch_size: int = 32) -> np.ndarray:
-    """MiniLM sentence vectors: masked mean of the last layer, L2-normalised. [sentence, dim]"""
-    out = []
-    for start in range(0, len(sentences), batch_size):
-        batch = tokenizer(sentences[start:start + batch_size], padding=True, truncation=True,
-                          max_length=256, return_tensors="pt").to(device)
-        hidden = model(**batch).last_hidden_state  # [sentence, token, dim]
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # [sentence, token, 1]
-        mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # [sentence, dim]
-        out.append(torch.nn.functional.normalize(mean, dim=-1).float().cpu().numpy())
-    return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
-
-
-def search(queries: np.ndarray, corpus: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cosine search of unit vectors: (rows [k], scores [k]) for one query [dim]."""
-    scores = corpus @ queries  # [sentence]
-    k = min(k, len(scores))
-    order = np.argsort(-scores, kind="stable")[:k]
-    return order, scores[order]
 
 
 @dataclass(frozen=True)

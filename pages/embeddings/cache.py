@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.core import projections
+from explorer.core.sentence_vectors import sentence_vectors
 from explorer.embeddings import vectors
 from pages.shared import model_cache
 
@@ -38,7 +39,7 @@ def project(x, method: str, dims: int, seed: int, n_neighbors: int, min_dist: fl
 def sentences(texts: tuple[str, ...]):
     """MiniLM sentence vectors [sentence, 384], mean-pooled and L2-normalised."""
     model, tok = model_cache.encoder().obj
-    return vectors.sentence_embeddings(model, tok, list(texts), device=model_cache.device())
+    return sentence_vectors(model, tok, list(texts), device=model_cache.device())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -8,6 +8,7 @@ import streamlit as st
 from explorer.embeddings import vectors as emb
 from explorer.embeddings.presets import MAX_LINES, MAX_UPLOAD_BYTES, parse_csv, parse_labelled
 from explorer.embeddings import figures as figs
+from explorer.core.sentence_vectors import cosine_search
 from explorer.core.sources import ModelUnavailable
 from pages.embeddings import cache
 from pages.embeddings.projection import md, project, projection_controls, show_projection
@@ -67,7 +68,7 @@ def sentences_mode(state) -> None:
     if state.search.strip():
         query = _embed((state.search.strip(),))
         if query is not None:
-            rows, scores = emb.search(query[0], vectors, 5)
+            rows, scores = cosine_search(query[0], vectors, 5)
             st.dataframe(pd.DataFrame({"cosine": np.round(scores, 3),
                                        "sentence": [texts[r] for r in rows],
                                        "label": [labels[r] for r in rows]}),

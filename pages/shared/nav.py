@@ -36,6 +36,11 @@ PAGES = (
              "masked self-attention in decoders"),
     PageInfo("pages/sampling/page.py", "Sampling lab", ":material/casino:", "sampling",
              "Temperature and top-k sampling, why outputs vary, next-word prediction"),
+    PageInfo("pages/inside/page.py", "Inside a transformer", ":material/account_tree:", "inside",
+             "How do GPT LLMs answer questions? The architectures of popular LLMs, positional "
+             "encoding, evaluating LLMs (perplexity)"),
+    PageInfo("pages/rag/page.py", "Search and answer", ":material/manage_search:", "rag",
+             "RAG, vector databases, prompt engineering"),
     PageInfo("pages/ensembles/page.py", "Ensemble sandbox", ":material/groups:", "ensembles",
              "Bagging, boosting, stacking, voting, meta-learners"),
     PageInfo("pages/models/page.py", "Models", ":material/inventory_2:", "models",

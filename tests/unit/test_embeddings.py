@@ -123,27 +123,6 @@ def test_background_rows_are_frequent_alphabetic_words(space):
     assert [space.words[r] for r in rows] == ["the", "to", "and", "in", "a"]
 
 
-def test_sentence_embeddings_match_unbatched_mean_pooling(minilm, cpu):
-    """Check padded batches give the same unit vectors as one sentence at a time."""
-    model, tok = minilm
-    sents = ["A cat sat.", "Stock prices fell sharply on Monday after the report."]
-    batched = emb.sentence_embeddings(model, tok, sents, device=cpu)
-    single = np.vstack([emb.sentence_embeddings(model, tok, [s], device=cpu) for s in sents])
-    assert batched.shape == (2, 384)
-    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
-    assert np.allclose(batched, single, atol=1e-5)
-
-
-def test_sentence_search_ranks_by_meaning(minilm, cpu):
-    """Check a query about pets finds the dog sentence first."""
-    model, tok = minilm
-    corpus = emb.sentence_embeddings(model, tok, ["Interest rates rose.", "My dog loves walks."],
-                                     device=cpu)
-    query = emb.sentence_embeddings(model, tok, ["a pet animal"], device=cpu)[0]
-    rows, scores = emb.search(query, corpus, 2)
-    assert list(rows) == [1, 0] and scores[0] > scores[1]
-
-
 RIVER = ["We sat on the bank of the river.", "The boat hit the muddy bank.",
          "I opened an account at the bank.", "The bank approved my loan."]
 SENSES = ("river", "river", "money", "money")
