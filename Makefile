@@ -5,13 +5,14 @@ PIP := $(PY) -m pip
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench install install-dev models chromium unit apptest e2e clean
+.PHONY: run test bench install install-dev models chromium unit apptest e2e cloud-check clean
 
 run: models  ## install, prepare the bundled models, serve the app on :8501
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: install-dev models chromium  ## install everything, then run every test layer
 	$(PY) -m pytest tests/unit tests/app tests/e2e
+	$(MAKE) cloud-check
 
 bench: install-dev models chromium  ## speed and memory figures -> bench/out/results.md
 	$(PY) -m bench.run
@@ -43,5 +44,21 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
+# Streamlit Community Cloud, reproduced as far as these machines can: resolve the
+# Cloud requirements for Python 3.11-3.13, then a fresh venv from them (PyPI only:
+# the PyTorch CPU index line dropped, none of requirements-models.txt), served
+# from the Cloud entry point with the hub unreachable, every page opened in Chromium.
+CLOUD_VENV ?= .venv-cloud
+CLOUD_REQ := deploy/streamlit-cloud/requirements.txt
+$(CLOUD_VENV)/.installed: $(CLOUD_REQ)
+	rm -rf $(CLOUD_VENV) && python3 -m venv $(CLOUD_VENV)
+	sed -e '/^--extra-index-url/d' -e 's/^torch==\(.*\)+cpu/torch==\1/' $(CLOUD_REQ) > $(CLOUD_VENV)/requirements-pypi.txt
+	$(CLOUD_VENV)/bin/pip install -q -r $(CLOUD_VENV)/requirements-pypi.txt
+	touch $@
+
+cloud-check: install-dev chromium $(CLOUD_VENV)/.installed  ## the Cloud install and every page from its entry point
+	$(PY) deploy/check_resolve.py
+	CLOUD_PYTHON=$(CLOUD_VENV)/bin/python $(PY) -m pytest tests/cloud
+
 clean:
-	rm -rf $(VENV) bench/out
+	rm -rf $(VENV) $(CLOUD_VENV) bench/out

@@ -4,6 +4,6 @@ import streamlit as st
 from pages.shared.nav import ROOT, available_pages
 
 st.set_page_config(page_title="LLM Explorer", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide")
-pg = st.navigation([st.Page(str(ROOT / p.path), title=p.title, icon=p.icon, url_path=p.url_path,
+pg = st.navigation([st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path,
                             default=p.default) for p in available_pages()])
 pg.run()

@@ -2,6 +2,8 @@
 
 bertviz (Apache-2.0, Jesse Vig) loads require.js, d3 and jQuery from a CDN and
 pastes `json.dumps(params)` straight into a <script> block. Here:
+- bertviz's own head_view.js / model_view.js are read from the installed
+  `bertviz` package (found without importing it: it imports IPython);
 - d3 5.7.0, jQuery 2.2.4 and require.js 2.3.6 are inlined from assets/attention/
   (d3 and jQuery load first as plain globals, then are declared as AMD modules,
   so bertviz's unmodified `requirejs(['jquery', 'd3'], ...)` finds them offline);
@@ -26,7 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.core.sources import ModelUnavailable, package_dir
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "attention"
+BERTVIZ_JS = ("head_view.js", "model_view.js")  # shipped inside the bertviz package
 VIEWS = ("head", "model")
 _CDN_CONFIG = re.compile(r"require\.config\(\{.*?\}\);", re.S)
 _AMD_SHIM = ("define('d3', [], function () { return window.d3; });\n"
@@ -66,11 +71,21 @@ class BertvizPage:
         return self.tokens_shown < self.tokens_total
 
 
-@lru_cache(maxsize=None)
+def _asset_path(name: str) -> Path:
+    if name not in BERTVIZ_JS:
+        return ASSETS / name
+    folder = package_dir("bertviz")
+    if folder is None or not (folder / name).exists():
+        raise ModelUnavailable("The bertviz views need the bertviz package: `pip install bertviz==1.4.1` "
+                               "(it is in requirements.txt).")
+    return folder / name
+
+
+@lru_cache(maxsize=8)
 def _asset(name: str) -> str:
     # "</script" cannot occur inside an inline script; none of these contain it,
-    # but a future vendored version might.
-    return (ASSETS / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
+    # but a future bertviz release might.
+    return _asset_path(name).read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def safe_json(value: object) -> str:

@@ -25,6 +25,9 @@ from explorer.core.sources import (
     ModelUnavailable, check_hub_id, folder_bytes, package_dir, package_version, require_hub,
 )
 
+MODEL_DTYPE = torch.float32
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One built-in model: what it is and where its files can come from."""
@@ -106,8 +109,12 @@ def _hf_lm(path: str | Path, device: torch.device, cls_name: str) -> tuple[Any, 
     import transformers
 
     cls = getattr(transformers, cls_name)
-    # Eager attention: SDPA (the default) returns no attention weights.
-    model = cls.from_pretrained(path, attn_implementation="eager", trust_remote_code=False)
+    # Eager attention: SDPA (the default) returns no attention weights. float32
+    # always: transformers 5 keeps a checkpoint's stored dtype (the hub SmolLM2
+    # is bf16), and the bundled copy is float32, so a shared link must show the
+    # same numbers wherever the model came from.
+    model = cls.from_pretrained(path, attn_implementation="eager", trust_remote_code=False,
+                                dtype=MODEL_DTYPE)
     tok = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
     freeze_defaults(tok)
     return model.to(device).eval(), tok

@@ -17,7 +17,7 @@ st.subheader("Study-note topics and where to see them")
 for page in pages:
     with st.container(border=True):
         left, right = st.columns([1, 2], vertical_alignment="center")
-        left.page_link(page.path, label=page.title, icon=page.icon)
+        left.page_link(page.file, label=page.title, icon=page.icon)
         right.markdown(page.topics)
 
 st.caption(

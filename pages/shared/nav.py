@@ -20,6 +20,11 @@ class PageInfo:
     topics: str  # the study notes' sections this page brings to life
     default: bool = False
 
+    @property
+    def file(self) -> str:
+        """The page script's absolute path: st.Page and st.page_link resolve it from any entry point."""
+        return str(ROOT / self.path)
+
 
 PAGES = (
     PageInfo("pages/home/page.py", "Home", ":material/home:", "home", "", default=True),
@@ -51,3 +56,8 @@ PAGES = (
 def available_pages() -> list[PageInfo]:
     """Pages whose file exists, in menu order."""
     return [p for p in PAGES if (ROOT / p.path).exists()]
+
+
+def page_file(url_path: str) -> str:
+    """The absolute script path of the page served at `/url_path`, for st.page_link."""
+    return next(p.file for p in PAGES if p.url_path == url_path)

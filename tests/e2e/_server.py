@@ -39,11 +39,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, deadline_s: float = 90) -> N
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict[str, str] | None = None):
-    """Run `streamlit run app.py` on a free loopback port; yield (url, process)."""
+def streamlit_server(env: dict[str, str] | None = None, python: str = sys.executable,
+                     script: str = "app.py", options: tuple[str, ...] = ()):
+    """Run `streamlit run <script>` from the repository root on a free loopback port; yield (url, process)."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    cmd = [python, "-m", "streamlit", "run", script, "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", *options]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"

@@ -80,3 +80,17 @@ def test_dequantized_cache_matches_gguf(tmp_path, smollm2):
     cached_model, _ = smollm2
     name = "model.layers.0.self_attn.q_proj.weight"
     assert torch.equal(fresh.state_dict()[name], cached_model.state_dict()[name])
+
+
+def test_bf16_checkpoint_loads_as_float32(tmp_path, cpu):
+    """Check a checkpoint stored in bfloat16 (as the hub SmolLM2 is) loads in float32 like the bundled copy."""
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    cfg = LlamaConfig(vocab_size=49152, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64)
+    LlamaForCausalLM(cfg).to(torch.bfloat16).save_pretrained(tmp_path)
+    AutoTokenizer.from_pretrained(bundled.smollm2_cache()).save_pretrained(tmp_path)
+    assert '"dtype": "bfloat16"' in (tmp_path / "config.json").read_text()
+    model, _ = models._hf_lm(tmp_path, cpu, "AutoModelForCausalLM")
+    assert {p.dtype for p in model.parameters()} == {torch.float32}
+    assert model.config._attn_implementation == "eager"
