@@ -22,7 +22,8 @@ from explorer.core import tokenizer_loaders
 from explorer.core.bundled import dequantize_smollm2, smollm2_cache
 from explorer.core.encoding import freeze_defaults
 from explorer.core.sources import (
-    ModelUnavailable, check_hub_id, folder_bytes, package_dir, package_version, require_hub,
+    ModelUnavailable, check_hub_size, folder_bytes, package_dir, package_version, require_hub,
+    require_typed_hub,
 )
 
 MODEL_DTYPE = torch.float32
@@ -161,9 +162,10 @@ def load_encoder(device: torch.device, hub_id: str | None = None) -> Loaded:
 
 
 def _load_hub(hub_id: str, cls_name: str, device: torch.device, like: ModelSpec) -> Loaded:
-    """Any user-typed hub id, never running remote code; clear error when offline."""
-    hub_id = check_hub_id(hub_id)
-    require_hub(hub_id, f"Model '{hub_id}'", bundled=False)
+    """Any user-typed hub id, never running remote code: format, switch, reachability and size
+    are checked first, so nothing is downloaded that this server would refuse."""
+    hub_id = require_typed_hub(hub_id, "This hub model")
+    check_hub_size(hub_id)
     try:
         (model, tok), secs = _timed(_hf_lm, hub_id, device, cls_name)
     except (OSError, ValueError) as err:

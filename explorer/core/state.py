@@ -151,3 +151,31 @@ class ViewState:
         """A copy with `changes`, passed through the same validation as a URL."""
         merged = {**self.to_query(), **{k: _format(v) for k, v in changes.items()}}
         return type(self).from_query(merged)
+
+
+def _field(cls: type[ViewState], name: str) -> dataclasses.Field:
+    for field in dataclasses.fields(cls):
+        if field.name == name:
+            return field
+    raise KeyError(f"{cls.__name__} has no field {name!r}")
+
+
+def bounds(cls: type[ViewState], name: str) -> tuple[float, float]:
+    """(lo, hi) of a numeric field: the one place a widget and the URL parser take them from."""
+    meta = _field(cls, name).metadata
+    if meta.get("lo") is None or meta.get("hi") is None:
+        raise ValueError(f"{cls.__name__}.{name} has no numeric bounds")
+    return meta["lo"], meta["hi"]
+
+
+def options(cls: type[ViewState], name: str) -> tuple[str, ...]:
+    """The allowed values of a choice (or restricted words) field."""
+    found = _field(cls, name).metadata.get("options")
+    if not found:
+        raise ValueError(f"{cls.__name__}.{name} has no options")
+    return found
+
+
+def max_chars(cls: type[ViewState], name: str) -> int:
+    """The longest value a text field accepts from a URL (and so from its text box)."""
+    return _field(cls, name).metadata.get("max_len", 2_000)

@@ -11,6 +11,7 @@ import torch
 
 from explorer.core import device as devices
 from explorer.core import models
+from explorer.core.sources import hub_max_models
 
 
 @st.cache_resource(show_spinner=False)
@@ -20,16 +21,34 @@ def device() -> torch.device:
     return devices.pick_device()
 
 
-@st.cache_resource(show_spinner="Loading SmolLM2-135M-Instruct...")
 def causal_lm(hub_id: str = "") -> models.Loaded:
     """SmolLM2 (or a hub causal LM); obj is (model, tokenizer)."""
-    return models.load_causal_lm(device(), hub_id or None)
+    return hub_model(hub_id, "causal") if hub_id else _smollm2()
+
+
+def encoder(hub_id: str = "") -> models.Loaded:
+    """MiniLM (or a hub encoder); obj is (model, tokenizer)."""
+    return hub_model(hub_id, "encoder") if hub_id else _minilm()
+
+
+@st.cache_resource(show_spinner="Loading SmolLM2-135M-Instruct...")
+def _smollm2() -> models.Loaded:
+    return models.load_causal_lm(device())
 
 
 @st.cache_resource(show_spinner="Loading all-MiniLM-L6-v2...")
-def encoder(hub_id: str = "") -> models.Loaded:
-    """MiniLM (or a hub encoder); obj is (model, tokenizer)."""
-    return models.load_encoder(device(), hub_id or None)
+def _minilm() -> models.Loaded:
+    return models.load_encoder(device())
+
+
+# Typed hub models are few and evictable: at most hub_max_models() stay loaded
+# (the least recently used goes) and none stays longer than an hour unused.
+@st.cache_resource(show_spinner="Loading a model from the Hugging Face hub...",
+                   max_entries=hub_max_models(), ttl=3600)
+def hub_model(hub_id: str, kind: str) -> models.Loaded:
+    """A hub model a visitor asked for, after explorer.core.sources' checks; kind: causal | encoder."""
+    load = models.load_causal_lm if kind == "causal" else models.load_encoder
+    return load(device(), hub_id)
 
 
 @st.cache_resource(show_spinner="Loading GloVe 6B 50d...")

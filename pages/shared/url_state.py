@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from explorer.core.state import ViewState
+from explorer.core.state import ViewState, bounds, max_chars
 
 S = TypeVar("S", bound=ViewState)
 
@@ -35,16 +35,16 @@ def _written_key(prefix: str) -> str:
 def _seed(state: ViewState, prefix: str) -> None:
     for field in dataclasses.fields(state):
         value = getattr(state, field.name)
-        st.session_state[f"{prefix}.{field.name}"] = list(value) if isinstance(value, tuple) else value
+        st.session_state[key(prefix, field.name)] = list(value) if isinstance(value, tuple) else value
 
 
 def _keep_alive(cls: type[ViewState], prefix: str) -> None:
     """Re-assign every widget key so widgets not drawn this run (another mode's
     inputs) keep their values: Streamlit drops the state of undrawn widgets."""
     for field in dataclasses.fields(cls):
-        key = f"{prefix}.{field.name}"
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+        name = key(prefix, field.name)
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
 
 
 def sync_widgets(cls: type[S], prefix: str) -> S:
@@ -56,7 +56,7 @@ def sync_widgets(cls: type[S], prefix: str) -> S:
         state = cls.from_query(written)
     else:
         state = cls.from_query(url)
-    missing = any(f"{prefix}.{f.name}" not in st.session_state for f in dataclasses.fields(cls))
+    missing = any(key(prefix, f.name) not in st.session_state for f in dataclasses.fields(cls))
     if url != written or missing:
         _seed(state, prefix)
     return state
@@ -66,7 +66,7 @@ def read_widgets(cls: type[S], prefix: str) -> S:
     """The state the widgets show now, validated like a URL."""
     values = {}
     for field in dataclasses.fields(cls):
-        value = st.session_state.get(f"{prefix}.{field.name}", field.default)
+        value = st.session_state.get(key(prefix, field.name), field.default)
         values[field.name] = tuple(value) if isinstance(value, list) else value
     return cls.from_query(cls(**values).to_query())
 
@@ -79,3 +79,30 @@ def write_url(cls: type[S], prefix: str) -> S:
         st.query_params.from_dict(state.to_query())
     st.session_state[_written_key(prefix)] = query
     return state
+
+
+def key(prefix: str, name: str) -> str:
+    """The widget key of a ViewState field (`<prefix>.<field>`)."""
+    return f"{prefix}.{name}"
+
+
+def slider(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
+    """A slider whose range is the field's URL bounds, so a link can never exceed it."""
+    lo, hi = bounds(cls, name)
+    return where.slider(label, lo, hi, key=key(prefix, name), **kwargs)
+
+
+def number_input(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
+    """A number box whose range is the field's URL bounds."""
+    lo, hi = bounds(cls, name)
+    return where.number_input(label, min_value=lo, max_value=hi, key=key(prefix, name), **kwargs)
+
+
+def text_area(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
+    """A text area that accepts exactly what the field's URL parser accepts."""
+    return where.text_area(label, max_chars=max_chars(cls, name), key=key(prefix, name), **kwargs)
+
+
+def text_input(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
+    """A text box that accepts exactly what the field's URL parser accepts."""
+    return where.text_input(label, max_chars=max_chars(cls, name), key=key(prefix, name), **kwargs)
