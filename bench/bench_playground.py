@@ -7,10 +7,8 @@ import time
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer.playground import datasets as d2
-from explorer.core import device as devices
-from explorer.playground import network as pg
-from explorer.playground import inspect as pi
+from explorer.core.device import configure_threads
+from explorer.playground import datasets, inspect, network
 from explorer.playground import figures as figs
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
@@ -22,10 +20,10 @@ EPOCH_JS = """() => {
 }"""
 
 
-def _trainer(optimizer: str, batch: int) -> pg.Trainer:
-    data = d2.generate(d2.DataConfig("spiral", n_points=500, noise=10, test_ratio=0.0, seed=1))
-    net = pg.NetConfig(("x1", "x2"), (8, 8), "tanh", 2, "classification", seed=1)
-    return pg.Trainer(net, pg.TrainConfig(lr=0.03, optimizer=optimizer, batch_size=batch), data)
+def _trainer(optimizer: str, batch: int) -> network.Trainer:
+    data = datasets.generate(datasets.DataConfig("spiral", n_points=500, noise=10, test_ratio=0.0, seed=1))
+    net = network.NetConfig(("x1", "x2"), (8, 8), "tanh", 2, "classification", seed=1)
+    return network.Trainer(net, network.TrainConfig(lr=0.03, optimizer=optimizer, batch_size=batch), data)
 
 
 def _epochs_per_second(optimizer: str, batch: int) -> float:
@@ -40,8 +38,8 @@ def _view_ms() -> float:
 
     def update():
         snap = model.latest
-        maps = pi.neuron_maps(snap, model.net)
-        trace = pi.trace_point(snap, model.net, (1.0, -0.5))
+        maps = inspect.neuron_maps(snap, model.net)
+        trace = inspect.trace_point(snap, model.net, (1.0, -0.5))
         for fig in (figs.boundary_figure(maps, model.data), figs.loss_figure(model.history, "classification"),
                     figs.network_figure(snap, model.net, trace), figs.neuron_maps_figure(maps, model.net)):
             fig.to_json()
@@ -76,7 +74,7 @@ def _browser_rate() -> tuple[float, float]:
 
 def run() -> list[Result]:
     """Epochs/s for SGD and Adam, one live update's cost, and the browser's update rate."""
-    threads = devices.configure_threads()
+    threads = configure_threads()
     load = os.getloadavg()[0]  # this machine is shared: say how busy it was
     note = f"500 points, 2 inputs, 8-8 tanh, {EPOCHS} epochs, {threads} torch thread(s), CPU, load {load:.1f}"
     results = [Result("playground train SGD, batch 10", _epochs_per_second("sgd", 10), "epochs/s", note),

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from bench._harness import Result, median_seconds
 from explorer.core import models
 from explorer.tokenizers import figures as figs
+from explorer.tokenizers.adapters import TokenizeConfig, adapt
 from explorer.tokenizers.chips import token_panel
 from explorer.tokenizers.diff import diff_tokenized
-from explorer.tokenizers.adapters import TokenizeConfig, adapt
 from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 FOUR = ("gpt2", "cl100k", "bert", "phi3")

@@ -18,8 +18,8 @@ import numpy as np
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from explorer.ensembles.voting import GridConfig, full_proba, make_grid
 from explorer.ensembles.datasets import Dataset
+from explorer.ensembles.voting import GridConfig, full_proba, make_grid
 
 MAX_BAGGING = 300  # stated cap on n_estimators for bagging
 MAX_ADABOOST = 200
@@ -61,6 +61,11 @@ class BaggingResult:
     grid_y: np.ndarray  # [grid_y]
     grid_pred: np.ndarray  # [grid_y, grid_x] the full bag's regions
     sklearn_oob_score: float  # BaggingClassifier.oob_score_ (accuracy) at n_estimators
+
+    @property
+    def sklearn_oob_error(self) -> float | None:
+        """1 - scikit-learn's oob_score_, or None while some row was never out-of-bag (it is then not comparable)."""
+        return 1.0 - self.sklearn_oob_score if self.oob_coverage[-1] == 1 else None
 
 
 def _tree(depth: int, seed: int) -> DecisionTreeClassifier:
@@ -155,6 +160,11 @@ class BoostResult:
     grid_y: np.ndarray  # [grid_y]
     grid_pred: np.ndarray  # [stage, grid_y, grid_x] ensemble regions after each stage (int8)
     grid_learner: np.ndarray  # [stage, grid_y, grid_x] the stage's own learner (AdaBoost)
+
+    def weight_range(self, stage: int) -> tuple[float, float]:
+        """(heaviest, lightest) row weight stage `stage` (1-based) was fit with, as multiples of a uniform row."""
+        w = self.sample_weights[stage - 1] * self.sample_weights.shape[1]  # [n_train]; 1 = uniform
+        return float(w.max()), float(w.min())
 
 
 def adaboost_weights(model: AdaBoostClassifier, x: np.ndarray, y: np.ndarray) -> np.ndarray:

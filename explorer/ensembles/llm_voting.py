@@ -117,6 +117,11 @@ class QuestionRun:
     greedy_text: str
     greedy_answer: str
 
+    @property
+    def sample_acc(self) -> float:
+        """Share of this question's single samples that are right."""
+        return float(self.correct.mean())
+
 
 def _prompt(tok, question: Question, device: torch.device) -> torch.Tensor:
     chat = [{"role": "user", "content": f"{question.text} {INSTRUCTION}"}]
@@ -169,6 +174,16 @@ class VoteSummary:
     greedy_acc: float  # share of questions the greedy reply gets right
     per_question_p: np.ndarray  # [question] share of that question's samples that are right
 
+    @property
+    def n_mostly_right(self) -> int:
+        """Questions whose samples are right more than half the time (voting tends to lock in the answer)."""
+        return int((self.per_question_p > 0.5).sum())
+
+    @property
+    def n_mostly_wrong(self) -> int:
+        """Questions whose samples are right less than half the time (voting tends to lock in a wrong one)."""
+        return int((self.per_question_p < 0.5).sum())
+
 
 def summarize(runs: list[QuestionRun] | tuple[QuestionRun, ...]) -> VoteSummary:
     """Average the per-question vote curves; needs at least one run."""
@@ -179,6 +194,6 @@ def summarize(runs: list[QuestionRun] | tuple[QuestionRun, ...]) -> VoteSummary:
         n=np.arange(1, n + 1),
         vote_acc=np.mean([r.vote_correct for r in runs], axis=0),
         tokens=np.mean([np.cumsum(r.tokens) for r in runs], axis=0),
-        single_acc=float(np.mean([r.correct.mean() for r in runs])),
+        single_acc=float(np.mean([r.sample_acc for r in runs])),
         greedy_acc=float(np.mean([r.greedy_answer == r.question.answer for r in runs])),
-        per_question_p=np.array([r.correct.mean() for r in runs]))
+        per_question_p=np.array([r.sample_acc for r in runs]))

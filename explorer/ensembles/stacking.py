@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 
-from explorer.ensembles.voting import GridConfig, MemberConfig, build_member, full_proba, make_grid
 from explorer.ensembles.datasets import Dataset
+from explorer.ensembles.voting import TITLES, GridConfig, MemberConfig, build_member, full_proba, make_grid
 
 
 @dataclass(frozen=True)
@@ -181,3 +181,10 @@ def oof_rows(stack: StackResult, y_train: np.ndarray, class_names, n_rows: int =
             row[f"{name} in-sample"] = round(float(stack.insample_proba[m, r, y_train[r]]), 3)
         rows.append(row)
     return rows
+
+
+def accuracy_rows(stack: StackResult) -> list[dict]:
+    """Test accuracy per member, then the stack's, rounded to 4 places."""
+    rows = [{"model": TITLES[name], "test accuracy": round(float(acc), 4)}
+            for name, acc in zip(stack.names, stack.member_test_acc)]
+    return rows + [{"model": "Stack (meta-learner)", "test accuracy": round(float(stack.stack_test_acc), 4)}]

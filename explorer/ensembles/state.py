@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.ensembles.bagging_boosting import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
-from explorer.ensembles.voting import MEMBERS
-from explorer.ensembles.llm_voting import BY_KEY, DEFAULT_KEYS, MAX_SAMPLES
 from explorer.core.state import ViewState, choice, num, words
+from explorer.ensembles.bagging_boosting import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
 from explorer.ensembles.datasets import MAX_ROWS, SOURCES
+from explorer.ensembles.llm_voting import BY_KEY, DEFAULT_KEYS, MAX_SAMPLES
+from explorer.ensembles.voting import MEMBERS
 
 VIEWS = ("voting", "bagging", "boosting", "stacking", "biasvar", "llm")
 CAPS = {"bag_n": MAX_BAGGING, "ada_n": MAX_ADABOOST, "gb_n": MAX_GBOOST, "llm_n": MAX_SAMPLES}

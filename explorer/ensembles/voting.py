@@ -183,6 +183,11 @@ class VotingResult:
     n_train: int
     voting: str
 
+    @property
+    def best_member(self) -> int:
+        """Index of the member with the highest test accuracy (the first of equals)."""
+        return int(np.argmax(self.test_acc[:-1]))
+
 
 def _fit_members(data: Dataset, cfg: MemberConfig) -> tuple[list, list[float]]:
     fitted, seconds = [], []

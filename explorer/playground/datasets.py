@@ -71,6 +71,11 @@ class Dataset2D:
     def n_outputs(self) -> int:
         return self.n_classes if self.task == "classification" else 1
 
+    @property
+    def has_test(self) -> bool:
+        """False when every point trains (test share 0): there is no test loss to show."""
+        return len(self.x_test) > 0
+
 
 def _polar(rng, n: int, r_lo: float, r_hi: float) -> np.ndarray:
     r = rng.uniform(r_lo, r_hi, n)
@@ -178,6 +183,12 @@ def from_points(points: list[tuple[float, float, int]], test_ratio: float, seed:
     _, y = np.unique(labels, return_inverse=True)
     names = tuple(str(v) for v in np.unique(labels))
     return split(arr[:, :2], y.astype(float), "classification", test_ratio, seed, names)
+
+
+def example_csv(n_rows: int = 60, seed: int = 0) -> str:
+    """A small XOR dataset as CSV text (x1,x2,label), the upload's worked example; seeded."""
+    points = np.random.default_rng(seed).uniform(-5, 5, (n_rows, 2))  # [row, 2]
+    return "x1,x2,label\n" + "\n".join(f"{x:.2f},{y:.2f},{int(x * y > 0)}" for x, y in points)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,16 @@ class DigitsResult:
     b2: np.ndarray           # [10]
     activation: str
 
+    @property
+    def n_test(self) -> int:
+        """Test images in the confusion matrix."""
+        return int(self.confusion.sum())
+
+    @property
+    def n_wrong(self) -> int:
+        """Test images read as another digit (the off-diagonal of the confusion matrix)."""
+        return self.n_test - int(np.trace(self.confusion))
+
 
 def load_split(test_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pixels scaled to 0..1 and a seeded train/test split: x [n, 64], y [n]."""
@@ -129,6 +139,11 @@ class DigitActivations:
     probs: np.ndarray   # [10] softmax probabilities
     label: int
     pred: int
+
+    @property
+    def hidden_range(self) -> tuple[float, float]:
+        """Lowest and highest hidden activation on this image."""
+        return float(self.hidden.min()), float(self.hidden.max())
 
 
 def activations(result: DigitsResult, index: int) -> DigitActivations:

@@ -10,11 +10,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from explorer.core.figures import base_layout, safe_label
 from explorer.playground.datasets import EXTENT, Dataset2D
 from explorer.playground.digits import DigitActivations, DigitsResult
-from explorer.core.figures import base_layout, safe_label
-from explorer.playground.network import NetConfig, Snapshot
 from explorer.playground.inspect import BackpropStep, NeuronMaps, PointTrace, node_names
+from explorer.playground.network import NetConfig, Snapshot
 
 CLASS_COLOURS = ("#F59322", "#0877BD", "#2CA02C", "#D62728", "#9467BD", "#8C564B")
 DIVERGING = [[0.0, "#F59322"], [0.5, "#FFFFFF"], [1.0, "#0877BD"]]

@@ -14,8 +14,7 @@ import numpy as np
 import torch
 
 from explorer.playground.datasets import EXTENT
-from explorer.playground.network import (_NP_ACT, NetConfig, Snapshot, Trainer, data_loss, penalty,
-                                 transform)
+from explorer.playground.network import _NP_ACT, NetConfig, Snapshot, Trainer, data_loss, penalty, transform
 
 
 def forward_np(snap: Snapshot, net: NetConfig, feats: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -92,6 +91,11 @@ class BackpropStep:
     bias_grads: tuple[np.ndarray, ...]
     bias_after: tuple[np.ndarray, ...]
 
+    @property
+    def loss_change(self) -> float:
+        """Batch loss after the update minus before (negative = the step helped)."""
+        return self.loss_after - self.loss_before
+
 
 def _batch_loss(model, trainer: Trainer, idx) -> torch.Tensor:
     out = model(trainer.x_train[idx])
@@ -140,6 +144,19 @@ def edge_table(step: BackpropStep, net: NetConfig, class_names: tuple[str, ...] 
                              "gradient dL/dw": float(g[j, i]), "update": float(wa[j, i] - wb[j, i]),
                              "weight after": float(wa[j, i])})
     return rows
+
+
+def largest_gradient(rows: list[dict]) -> dict:
+    """The edge_table row with the largest |dL/dw| (the first of equals)."""
+    return max(rows, key=lambda r: abs(r["gradient dL/dw"]))
+
+
+def drawable(history: list[Snapshot]) -> Snapshot:
+    """The latest snapshot, or the one before it when the latest weights blew up to inf/NaN."""
+    latest = history[-1]
+    if len(history) < 2 or all(np.isfinite(w).all() for w in latest.weights):
+        return latest
+    return history[-2]
 
 
 def export_json(snap: Snapshot, net: NetConfig, settings: dict) -> str:

@@ -1,8 +1,8 @@
 """A small PyTorch MLP trained live on 2-D data, with every number exposed.
 
 Example:
-    >>> from explorer import datasets2d
-    >>> data = datasets2d.generate(datasets2d.DataConfig("xor", seed=1))
+    >>> from explorer.playground import datasets
+    >>> data = datasets.generate(datasets.DataConfig("xor", seed=1))
     >>> net = NetConfig(hidden=(4,), n_outputs=2)
     >>> trainer = Trainer(net, TrainConfig(optimizer="adam", lr=0.03), data)
     >>> trainer.train(20); trainer.latest.epoch

@@ -8,15 +8,17 @@ Uploaded CSV files are not in the link (too big); drawn points are.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from explorer.core.state import ViewState, choice, num, words
 from explorer.playground.datasets import KINDS, MAX_CLASSES
 from explorer.playground.digits import DIGIT_ACTIVATIONS
+from explorer.playground.drawing import MAX_DRAWN
 from explorer.playground.network import ACTIVATIONS, FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, REGULARIZERS
-from explorer.core.state import ViewState, choice, num, words
 
 DATA_SOURCES = KINDS + ("draw", "csv")
-MAX_DRAWN = 300
+MAX_SEED = 99_999
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class PlayState(ViewState):
     rate: float = num(0.0, lo=0.0, hi=1.0)
     batch: int = num(10, lo=1, hi=100)
     speed: int = num(2, lo=1, hi=20)
-    seed: int = num(1, lo=0, hi=99_999)
+    seed: int = num(1, lo=0, hi=MAX_SEED)
     d_hidden: int = num(32, lo=4, hi=128)
     d_epochs: int = num(20, lo=5, hi=100)
     d_act: str = choice("relu", DIGIT_ACTIVATIONS)
@@ -58,24 +60,14 @@ class PlayState(ViewState):
         sizes = (self.n1, self.n2, self.n3, self.n4, self.n5, self.n6)
         return sizes[: self.layers]
 
-
-def parse_drawn(items: tuple[str, ...]) -> list[tuple[float, float, int]]:
-    """Drawn points from their URL form 'x1,x2,class'; malformed items are skipped."""
-    points = []
-    for item in items:
-        parts = item.split(",")
-        try:
-            x1, x2, label = float(parts[0]), float(parts[1]), int(parts[2])
-        except (ValueError, IndexError):
-            continue
-        if len(parts) == 3 and abs(x1) <= 6 and abs(x2) <= 6 and 0 <= label < MAX_CLASSES:
-            points.append((x1, x2, label))
-    return points
+    def export_settings(self) -> dict:
+        """The 2-D run's settings for the weights export: digits fields and drawn points left out."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if not k.startswith("d_") and k != "drawn"}
 
 
-def format_point(x1: float, x2: float, label: int) -> str:
-    """The URL form of one drawn point (one decimal is enough on a 12-unit canvas)."""
-    return f"{x1:.1f},{x2:.1f},{label}"
+def next_seed(seed: int) -> int:
+    """The seed after `seed`, wrapping to 0 past MAX_SEED (the seed widget's range)."""
+    return (int(seed) + 1) % (MAX_SEED + 1)
 
 
 @dataclass(frozen=True)

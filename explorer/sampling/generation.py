@@ -93,6 +93,11 @@ class Path:
         """[step] exp(entropy of the sampled distribution): 1 = no real choice."""
         return np.exp(self.entropy_final)
 
+    @property
+    def mean_effective_choices(self) -> float:
+        """Effective choices averaged over the steps (nan for an empty path)."""
+        return float(self.effective_choices.mean()) if len(self.entropy_final) else float("nan")
+
 
 def _entropy(probs: torch.Tensor) -> torch.Tensor:
     """probs: [batch, vocab] -> [batch] entropy in nats."""
@@ -178,6 +183,11 @@ class Samples:
         """[sample, step] exp(entropy) of each sampled distribution."""
         return np.exp(self.entropy_final)
 
+    @property
+    def mean_effective_choices(self) -> float:
+        """Effective choices averaged over every sample and step (nan when no step was drawn)."""
+        return float(self.effective_choices.mean()) if self.entropy_final.size else float("nan")
+
 
 @torch.no_grad()
 def sample_many(model, tok, prompt_ids, cfg: SamplingConfig, n: int, run: RunConfig,
@@ -208,19 +218,6 @@ def _cut_text(tok, row: np.ndarray, eos: int | None) -> str:
     if eos is not None and eos in ids:
         ids = ids[: ids.index(eos)]
     return tok.decode(ids).strip()
-
-
-def repeated_ngrams(ids, n: int = 3) -> np.ndarray:
-    """[len] bool: tokens inside an n-gram that already occurred earlier in `ids`."""
-    ids = [int(i) for i in ids]
-    mark = np.zeros(len(ids), dtype=bool)
-    seen: set[tuple[int, ...]] = set()
-    for i in range(len(ids) - n + 1):
-        gram = tuple(ids[i:i + n])
-        if gram in seen:
-            mark[i:i + n] = True
-        seen.add(gram)
-    return mark
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Example:
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -61,6 +62,10 @@ class SamplingConfig:
     def greedy(self) -> bool:
         """Temperature 0 means greedy decoding: argmax, no division, no RNG."""
         return self.temperature == 0.0
+
+    def as_greedy(self) -> SamplingConfig:
+        """The same settings at temperature 0 (penalties still apply)."""
+        return dataclasses.replace(self, temperature=0.0)
 
     def generate_kwargs(self) -> dict:
         """The equivalent `model.generate()` arguments (penalty processors not included)."""
@@ -179,6 +184,16 @@ class PipelineResult:
         return self.final_probs > 0
 
     @property
+    def n_kept(self) -> int:
+        """How many tokens survived every filter."""
+        return int(self.kept.sum())
+
+    @property
+    def top_id(self) -> int:
+        """The raw model's most likely next token (argmax of p_base)."""
+        return int(self.base_probs.argmax())
+
+    @property
     def entropy_base(self) -> float:
         return entropy(self.base_probs)
 
@@ -238,6 +253,10 @@ class TopTokens:
     p_stage: np.ndarray  # [n] after the chosen stage (0 = filtered out)
     rest_base: float  # probability of all other tokens
     rest_stage: float
+
+    def alternatives(self, exclude: int, n: int = 8) -> list[int]:
+        """Token ids among the first `n` shown, without `exclude` (the token already picked)."""
+        return [int(t) for t in self.ids[:n] if int(t) != int(exclude)]
 
 
 def top_tokens(result: PipelineResult, decode, n: int = 15, stage: int = -1) -> TopTokens:

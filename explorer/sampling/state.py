@@ -1,7 +1,7 @@
 """Shareable view state of the Sampling lab: prompt, settings, seed and the generated path.
 
 Example:
-    >>> SamplingState.from_query({"t": "0.3", "path": "504|3458"}).path
+    >>> SamplingState.from_query({"temperature": "0.3", "path": "504|3458"}).path
     ('504', '3458')
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from explorer.core.state import ViewState, _last, choice, flag, num, text, words
 from explorer.sampling.generation import MAX_NEW_TOKENS, MAX_PATH
 from explorer.sampling.pipeline import SamplingConfig
-from explorer.core.state import ViewState, _last, choice, flag, num, text, words
 
 VIEWS = ("next", "generate", "vary", "compare", "repeat", "lens")
 DEFAULT_PROMPT = "Write a one-line poem about the sea."
@@ -59,8 +59,25 @@ class SamplingState(ViewState):
                                    top_p=getattr(self, f"{which}_top_p"))
 
     def path_ids(self) -> tuple[int, ...]:
-        """The path as token ids (non-numeric entries dropped)."""
-        return tuple(int(t) for t in self.path if t.isdigit())
+        """The path as token ids (entries that are not whole numbers dropped)."""
+        return tuple(i for i in map(token_id, self.path) if i is not None)
+
+
+def token_id(entry: str) -> int | None:
+    """One path entry as a token id, or None when it is not a whole number >= 0.
+
+    isdecimal(), not isdigit(): '²'.isdigit() is True but int('²') raises;
+    isdecimal() holds exactly for the digit strings int() reads ('٣' -> 3).
+    """
+    return int(entry) if entry.isdecimal() else None
+
+
+def valid_path(path: tuple[str, ...], vocab_size: int) -> tuple[str, ...]:
+    """The entries of `path` that are token ids below `vocab_size`, in order.
+
+    Example: valid_path(("7042", "abc", "²", "99999999"), 49152) == ("7042",)
+    """
+    return tuple(t for t in path if (i := token_id(t)) is not None and i < vocab_size)
 
 
 def url_notes(query: Mapping[str, Any]) -> list[str]:

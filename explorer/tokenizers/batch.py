@@ -63,6 +63,16 @@ class Batch:
     def ragged(self) -> bool:
         return bool((self.input_ids < 0).any())
 
+    def as_lists(self) -> tuple[list[list[int]], list[list[int]]]:
+        """(input_ids, attention_mask) per row as a tokenizer returns them; a ragged row stops at its end.
+
+        Example: a ragged batch of lengths 3 and 1 gives ([[101, 7592, 102], [101]], [[1, 1, 1], [1]]).
+        """
+        cells = self.input_ids >= 0  # [row, position]
+        ids = [row[keep].tolist() for row, keep in zip(self.input_ids, cells)]
+        mask = [row[keep].tolist() for row, keep in zip(self.attention_mask, cells)]
+        return ids, mask
+
 
 def split_lines(text: str) -> list[str]:
     """Non-empty lines of a text box: one sentence per line."""

@@ -44,6 +44,21 @@ class ChatView:
     template_ids: np.ndarray  # [token] ids from apply_chat_template(tokenize=True)
     user_span: tuple[int, int]  # byte span of the user's message in `rendered`
 
+    @property
+    def n_user(self) -> int:
+        """Tokens that come from the user's message."""
+        return int(self.from_user.sum())
+
+    @property
+    def n_template(self) -> int:
+        """Tokens the template adds around the message."""
+        return self.tokens.n_tokens - self.n_user
+
+    @property
+    def matches_template(self) -> bool:
+        """True when tokenizing the rendered string gives apply_chat_template(tokenize=True)'s IDs."""
+        return self.tokens.ids.tolist() == self.template_ids.tolist()
+
 
 def has_template(adapter) -> bool:
     """True when the tokenizer carries a chat template."""

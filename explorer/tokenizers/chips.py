@@ -16,8 +16,8 @@ import html
 
 import numpy as np
 
-from explorer.tokenizers.byte_pieces import show_bytes
 from explorer.tokenizers.adapters import Tokenized
+from explorer.tokenizers.byte_pieces import show_bytes
 
 GOLDEN = 0.6180339887498949
 CHIP_CAP = 6_000  # chips drawn per panel; 20,000 emoji can make 80,000 byte tokens

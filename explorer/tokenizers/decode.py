@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.tokenizers.byte_pieces import show_bytes
 from explorer.tokenizers.adapters import MAX_IDS, Adapter
+from explorer.tokenizers.byte_pieces import show_bytes
 
 
 def parse_ids(text: str) -> list[int]:

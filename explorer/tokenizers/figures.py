@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.core.figures import base_layout, safe_label
+from explorer.tokenizers.adapters import Tokenized
 from explorer.tokenizers.batch import Batch
 from explorer.tokenizers.byte_pieces import show_bytes
-from explorer.tokenizers.adapters import Tokenized
 
 # Cell kinds in the batch grid, in colour-scale order.
 EMPTY, PAD, ADDED, TYPED = 0, 1, 2, 3
@@ -89,3 +89,16 @@ def token_table(results: list[Tokenized], differs: list[np.ndarray] | None = Non
             "cut_differently": differs[k] if differs is not None else False,
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def counts_table(results: list[Tokenized]) -> pd.DataFrame:
+    """One row per tokenizer: tokens, characters, bytes, bytes per token, tokens per word, context used."""
+    rows = []
+    for r in results:
+        s = r.stats()
+        used = s["context_used"]
+        rows.append({"tokenizer": r.title, "tokens": s["tokens"], "characters": s["characters"],
+                     "bytes": s["bytes"], "bytes / token": round(s["bytes_per_token"], 2),
+                     "tokens / word": round(s["tokens_per_word"], 2), "special tokens": int(r.added.sum()),
+                     "context used": "?" if used is None else f"{100 * used:.2f}%"})
+    return pd.DataFrame(rows)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.tokenizers.byte_pieces import show_bytes
 from explorer.tokenizers.adapters import Tokenized
+from explorer.tokenizers.batch import Batch
+from explorer.tokenizers.byte_pieces import show_bytes
 
 NOTES_BATCH = ("BERT is great.", "Transformers excel in NLP.", "Tokenization matters.")
 
@@ -81,6 +82,26 @@ def claim_matches(preset: Preset, real: Tokenized) -> dict[str, bool]:
     """Whether the real tokenizer agrees with the notes' pieces and IDs."""
     return {"tokens": plain_pieces(real) == preset.claim_tokens,
             "ids": tuple(real.ids.tolist()) == preset.claim_ids}
+
+
+def preset_for(text: str) -> Preset | None:
+    """The compare-mode preset whose text is exactly `text`, if any."""
+    return next((p for p in PRESETS.values() if p.mode == "compare" and p.text == text), None)
+
+
+def claim_rows(preset: Preset, results: list[Tokenized]) -> list[dict]:
+    """One row per real tokenizer: its pieces and IDs, and whether the pieces match the notes'."""
+    return [{"tokenizer": r.title, "real tokens": " | ".join(plain_pieces(r)), "real IDs": str(r.ids.tolist()),
+             "same pieces as notes": claim_matches(preset, r)["tokens"]} for r in results]
+
+
+def batch_claim_rows(preset: Preset, real: Batch | None) -> list[dict]:
+    """The notes' input_ids rows beside the real WordPiece batch's (when one is given)."""
+    rows = [{"row": i, "notes (bert-base-cased)": str(list(r))} for i, r in enumerate(preset.claim_rows)]
+    if real is not None:
+        for row, ids in zip(rows, real.as_lists()[0]):
+            row["real (MiniLM uncased, padding='longest')"] = str(ids)
+    return rows
 
 
 def claim_grid(preset: Preset) -> np.ndarray:

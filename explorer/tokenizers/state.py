@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from explorer.core.models import TOKENIZER_KEYS
 from explorer.core.state import ViewState, choice, flag, num, words
 from explorer.core.state import text as free_text
+from explorer.tokenizers.adapters import MAX_CHARS
 from explorer.tokenizers.batch import MAX_LENGTH
 from explorer.tokenizers.presets import NOTES_BATCH
-from explorer.tokenizers.adapters import MAX_CHARS
 
 MODES = ("compare", "batch", "chat", "decode")
 

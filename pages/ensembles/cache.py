@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.ensembles import bagging_boosting, datasets, llm_voting as voting_llm, stacking as stacks
-from explorer.ensembles import voting as votes
+from explorer.ensembles import datasets
+from explorer.ensembles.bagging_boosting import BaggingResult, BoostResult, bagging_study, boosting_study
+from explorer.ensembles.llm_voting import BY_KEY, QuestionRun, sample_question
+from explorer.ensembles.stacking import BiasVarianceResult, StackResult, bias_variance, stacking_study
+from explorer.ensembles.voting import VotingResult, voting_study
 from pages.shared import model_cache
 
 
@@ -20,37 +23,37 @@ def dataset(cfg, csv: bytes | None = None) -> datasets.Dataset:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def voting(cfg, csv: bytes | None, members, vote, grid) -> votes.VotingResult:
+def voting(cfg, csv: bytes | None, members, vote, grid) -> VotingResult:
     """Five members, their votes and the ensemble's regions."""
-    return votes.voting_study(_data(cfg, csv), members, vote, grid)
+    return voting_study(_data(cfg, csv), members, vote, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def bagging(cfg, csv: bytes | None, bag, grid) -> bagging_boosting.BaggingResult:
+def bagging(cfg, csv: bytes | None, bag, grid) -> BaggingResult:
     """Bootstraps, out-of-bag curve and regions."""
-    return bagging_boosting.bagging_study(_data(cfg, csv), bag, grid)
+    return bagging_study(_data(cfg, csv), bag, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def boosting(cfg, csv: bytes | None, boost, grid) -> bagging_boosting.BoostResult:
+def boosting(cfg, csv: bytes | None, boost, grid) -> BoostResult:
     """AdaBoost / gradient-boosting stages."""
-    return bagging_boosting.boosting_study(_data(cfg, csv), boost, grid)
+    return boosting_study(_data(cfg, csv), boost, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def stacking(cfg, csv: bytes | None, members, stack, grid) -> stacks.StackResult:
+def stacking(cfg, csv: bytes | None, members, stack, grid) -> StackResult:
     """Out-of-fold predictions and the meta-learner."""
-    return stacks.stacking_study(_data(cfg, csv), members, stack, grid)
+    return stacking_study(_data(cfg, csv), members, stack, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def biasvar(cfg, csv: bytes | None, bv, grid) -> stacks.BiasVarianceResult:
+def biasvar(cfg, csv: bytes | None, bv, grid) -> BiasVarianceResult:
     """Bias and variance over repeated samples."""
-    return stacks.bias_variance(_data(cfg, csv), bv, grid)
+    return bias_variance(_data(cfg, csv), bv, grid)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def llm_question(key: str, cfg) -> voting_llm.QuestionRun:
+def llm_question(key: str, cfg) -> QuestionRun:
     """SmolLM2 sampled cfg.n_samples times on one built-in question."""
     model, tok = model_cache.causal_lm().obj
-    return voting_llm.sample_question(model, tok, voting_llm.BY_KEY[key], cfg, device=model_cache.device())
+    return sample_question(model, tok, BY_KEY[key], cfg, device=model_cache.device())

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.ensembles import datasets as td
-from explorer.ensembles.voting import MEMBERS, TITLES
-from explorer.ensembles.llm_voting import BY_KEY, MAX_SAMPLES
+from explorer.ensembles import datasets
 from explorer.ensembles.bagging_boosting import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
+from explorer.ensembles.llm_voting import BY_KEY, MAX_SAMPLES
+from explorer.ensembles.voting import MEMBERS, TITLES
 
 DATA_LABELS = {"moons": "Two moons", "circles": "Circles", "xor": "XOR", "blobs": "Three blobs",
                "iris": "Iris (sklearn)", "wine": "Wine (sklearn)", "breast_cancer": "Breast cancer (sklearn)",
@@ -28,19 +28,20 @@ def _clamp(key: str, hi: int, fallback: int) -> None:
 def data_controls() -> None:
     """Sidebar: dataset, its knobs, the split and the seed."""
     st.sidebar.header("Data")
-    source = st.sidebar.selectbox("Dataset", td.SOURCES, key="ens.data", format_func=DATA_LABELS.get)
-    if source in td.SYNTHETIC:
+    source = st.sidebar.selectbox("Dataset", datasets.SOURCES, key="ens.data", format_func=DATA_LABELS.get)
+    if source in datasets.SYNTHETIC:
         st.sidebar.slider("Points", 50, 2000, step=10, key="ens.n")
         st.sidebar.slider("Noise", 0.0, 1.0, step=0.05, key="ens.noise")
     else:
         if source == "csv":
             st.sidebar.file_uploader(
                 f"CSV: numeric feature columns, the LAST column is the class label; up to "
-                f"{td.MAX_ROWS:,} rows, {td.MAX_CSV_BYTES // 1_000_000} MB, {td.MAX_CLASSES} classes.",
-                type=["csv"], key="ens_csv", max_upload_size=td.MAX_CSV_BYTES // 1_000_000)
+                f"{datasets.MAX_ROWS:,} rows, {datasets.MAX_CSV_BYTES // 1_000_000} MB, "
+                f"{datasets.MAX_CLASSES} classes.",
+                type=["csv"], key="ens_csv", max_upload_size=datasets.MAX_CSV_BYTES // 1_000_000)
         st.sidebar.radio("Show the data through", ("pca", "features"), key="ens.proj", horizontal=True,
                          format_func={"pca": "first 2 principal components", "features": "two columns"}.get)
-        columns = td.bundled_columns(source) if source != "csv" else ()
+        columns = datasets.bundled_columns(source) if source != "csv" else ()
         if st.session_state.get("ens.proj") == "features" and columns:
             _clamp("ens.fx", len(columns) - 1, 0)
             _clamp("ens.fy", len(columns) - 1, 1)

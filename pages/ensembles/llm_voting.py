@@ -1,18 +1,23 @@
-"""Ensemble sandbox: self-consistency voting on SmolLM2. UI only, no math."""
+"""Ensemble sandbox, LLM voting: self-consistency on SmolLM2 (sample N answers, extract, take the majority)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from explorer.ensembles import llm_voting as lv
-from explorer.ensembles import figures as figs
 from explorer.core.sources import ModelUnavailable
+from explorer.ensembles import figures as figs
+from explorer.ensembles.llm_voting import BY_KEY, LLMVoteConfig, QuestionRun, VoteSummary, summarize
+from explorer.ensembles.state import EnsemblesState
 from pages.ensembles import cache
 from pages.shared import model_cache
 from pages.shared.nav import available_pages
 
+EXTRACTION_RULE = ("Extraction rule: numbers → the first number (digits or zero..twenty) not copied from the "
+                   "question; words → the first word that is not filler and not in the question. ∅ = no "
+                   "answer found; that sample abstains.")
 
-def _run(keys, cfg) -> list[lv.QuestionRun] | None:
+
+def _run(keys: list[str], cfg: LLMVoteConfig) -> list[QuestionRun] | None:
     runs = []
     bar = st.progress(0.0, text="Loading SmolLM2...")
     try:
@@ -30,48 +35,27 @@ def _run(keys, cfg) -> list[lv.QuestionRun] | None:
     return runs
 
 
-def _table(runs) -> pd.DataFrame:
+def _table(runs: list[QuestionRun]) -> pd.DataFrame:
     return pd.DataFrame([{
         "question": r.question.text, "known answer": r.question.answer,
         "greedy reply": r.greedy_text, "greedy →": r.greedy_answer or "(none)",
         "sampled answers": " · ".join(a or "∅" for a in r.extracted),
-        "samples right": f"{r.correct.mean():.0%}",
+        "samples right": f"{r.sample_acc:.0%}",
         "majority": r.votes[-1] or "(none)", "vote right": bool(r.vote_correct[-1]),
     } for r in runs])
 
 
-def render_llm(state) -> None:
-    """Sample N answers per question, extract them, vote, and show accuracy vs N and tokens."""
-    st.markdown("**Self-consistency**: ask SmolLM2-135M-Instruct the same question N times with sampling, "
-                "pull the answer (a number or a keyword) out of each reply, and take the majority. "
-                "Voting helps only where a single sample is right more often than any wrong answer.")
-    keys = [k for k in state.llm_q if k in lv.BY_KEY]
-    if not keys:
-        st.warning("Pick at least one question above, then press **Sample and vote**.")
-        return
-    cfg = lv.LLMVoteConfig(state.llm_n, state.llm_t, state.seed)
-    runs = _run(keys, cfg)
-    if not runs:
-        return
-    summary = lv.summarize(runs)
+def _metrics(summary: VoteSummary, n_samples: int) -> None:
     c = st.columns(4)
     c[0].metric("One sample right", f"{summary.single_acc:.0%}")
-    c[1].metric(f"Majority of {cfg.n_samples} right", f"{summary.vote_acc[-1]:.0%}",
+    c[1].metric(f"Majority of {n_samples} right", f"{summary.vote_acc[-1]:.0%}",
                 f"{summary.vote_acc[-1] - summary.single_acc:+.0%} vs one sample")
     c[2].metric("Greedy (T=0) right", f"{summary.greedy_acc:.0%}")
-    c[3].metric("Tokens per question", f"{summary.tokens[-1]:.0f}", f"×{cfg.n_samples} the cost of one",
+    c[3].metric("Tokens per question", f"{summary.tokens[-1]:.0f}", f"×{n_samples} the cost of one",
                 delta_color="off")
-    st.plotly_chart(figs.llm_vote_figure(summary))
-    helped = [r.question.text for r in runs if r.correct.mean() > 0.5]
-    hurt = [r.question.text for r in runs if r.correct.mean() < 0.5]
-    st.markdown(f"Questions whose samples are right more than half the time: **{len(helped)}** "
-                f"(voting tends to lock in the right answer); under half: **{len(hurt)}** (voting tends "
-                "to lock in a wrong one, or never finds the right one). Raise the temperature and watch "
-                "single samples get worse and the majority follow them.")
-    st.dataframe(_table(runs), hide_index=True, width="stretch")
-    st.caption("Extraction rule: numbers → the first number (digits or zero..twenty) not copied from the "
-               "question; words → the first word that is not filler and not in the question. ∅ = no "
-               "answer found; that sample abstains.")
+
+
+def _notes_vs_run(summary: VoteSummary) -> None:
     with st.expander("The study notes vs this run"):
         st.markdown(
             "*Notes:* ensembles can cut operating costs by delegating to smaller, cheaper models.  \n"
@@ -83,3 +67,28 @@ def render_llm(state) -> None:
             "Try the same questions in the Sampling lab to see the per-token distribution.")
         if any(p.url_path == "sampling" for p in available_pages()):
             st.page_link("pages/sampling/page.py", label="Open the Sampling lab", icon=":material/casino:")
+
+
+def render_llm(state: EnsemblesState) -> None:
+    """Sample N answers per question, extract them, vote, and show accuracy vs N and tokens."""
+    st.markdown("**Self-consistency**: ask SmolLM2-135M-Instruct the same question N times with sampling, "
+                "pull the answer (a number or a keyword) out of each reply, and take the majority. "
+                "Voting helps only where a single sample is right more often than any wrong answer.")
+    keys = [k for k in state.llm_q if k in BY_KEY]
+    if not keys:
+        st.warning("Pick at least one question above, then press **Sample and vote**.")
+        return
+    cfg = LLMVoteConfig(state.llm_n, state.llm_t, state.seed)
+    runs = _run(keys, cfg)
+    if not runs:
+        return
+    summary = summarize(runs)
+    _metrics(summary, cfg.n_samples)
+    st.plotly_chart(figs.llm_vote_figure(summary))
+    st.markdown(f"Questions whose samples are right more than half the time: **{summary.n_mostly_right}** "
+                f"(voting tends to lock in the right answer); under half: **{summary.n_mostly_wrong}** (voting "
+                "tends to lock in a wrong one, or never finds the right one). Raise the temperature and watch "
+                "single samples get worse and the majority follow them.")
+    st.dataframe(_table(runs), hide_index=True, width="stretch")
+    st.caption(EXTRACTION_RULE)
+    _notes_vs_run(summary)

@@ -1,28 +1,27 @@
-"""Ensemble sandbox results: one render function per method. UI only, no math."""
+"""Ensemble sandbox results: one render function per method (voting, bagging, boosting, stacking, bias/variance)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer.ensembles import bagging_boosting as em
-from explorer.ensembles import stacking as es
-from explorer.ensembles import voting as ens
-from explorer.ensembles import figures as figs
 from explorer.core.figures import safe_label
+from explorer.ensembles import figures as figs
+from explorer.ensembles.bagging_boosting import BaggingConfig, BoostConfig
+from explorer.ensembles.stacking import BiasVarianceConfig, StackConfig, accuracy_rows, oof_rows
+from explorer.ensembles.voting import TITLES, GridConfig, MemberConfig, VoteConfig, scoreboard
 from pages.ensembles import cache
 
 CLICK_KEY = "ens_regions_chart"
 POINT_KEY = "ens_point"
 
 
-def _members(state) -> ens.MemberConfig:
-    return ens.MemberConfig(tuple(state.members), state.lr_c, state.depth, state.k, state.svc_c,
+def _members(state) -> MemberConfig:
+    return MemberConfig(tuple(state.members), state.lr_c, state.depth, state.k, state.svc_c,
                             state.nb_s, state.seed)
 
 
 def _titles(names) -> list[str]:
-    return [ens.TITLES[n] for n in names]
+    return [TITLES[n] for n in names]
 
 
 def _take_click(n_points: int) -> None:
@@ -40,15 +39,15 @@ def _take_click(n_points: int) -> None:
 def render_voting(state, cfg, csv, data) -> None:
     """Members and ensemble side by side, point inspector, disagreement and k-of-n agreement."""
     members = _members(state)
-    vote = ens.VoteConfig(state.vote, state.weights(), 1)
+    vote = VoteConfig(state.vote, state.weights(), 1)
     with st.spinner("Fitting members and evaluating the grid..."):
-        res = cache.voting(cfg, csv, members, vote, ens.GridConfig(state.grid))
-    board = pd.DataFrame(ens.scoreboard(res))
-    best = int(np.argmax(res.test_acc[:-1]))
+        res = cache.voting(cfg, csv, members, vote, GridConfig(state.grid))
+    board = pd.DataFrame(scoreboard(res))
+    best = res.best_member
     st.markdown(f"**Ensemble ({state.vote} vote): test accuracy {res.test_acc[-1]:.1%}** vs the best single "
-                f"member, {ens.TITLES[res.names[best]]}, at {res.test_acc[best]:.1%} "
+                f"member, {TITLES[res.names[best]]}, at {res.test_acc[best]:.1%} "
                 f"({len(data.x_test)} test points, diamonds; circles are training points).")
-    st.plotly_chart(figs.regions_figure(res, data, ens.TITLES), key=CLICK_KEY, on_select="rerun",
+    st.plotly_chart(figs.regions_figure(res, data, TITLES), key=CLICK_KEY, on_select="rerun",
                     selection_mode="points")
     _inspector(res, data, state)
     left, right = st.columns(2)
@@ -77,7 +76,7 @@ def _inspector(res, data, state) -> None:
                           0, n_points - 1, key=POINT_KEY)
     where = "training" if idx < res.n_train else "test"
     truth, final = int(data.y_all[idx]), int(res.point_pred[-1, idx])
-    votes = ", ".join(f"{ens.TITLES[n]} → {safe_label(data.class_names[res.point_pred[i, idx]], 20)}"
+    votes = ", ".join(f"{TITLES[n]} → {safe_label(data.class_names[res.point_pred[i, idx]], 20)}"
                       for i, n in enumerate(res.names[:-1]))
     st.markdown(f"Point **#{idx}** ({where}, true class **{safe_label(data.class_names[truth], 20)}**): "
                 f"{votes}. Combined ({state.vote}): **{safe_label(data.class_names[final], 20)}** "
@@ -91,16 +90,17 @@ def _inspector(res, data, state) -> None:
 
 def render_bagging(state, cfg, csv, data) -> None:
     """Bootstrap samples, OOB error vs n_estimators."""
-    bag_cfg = em.BaggingConfig(state.bag_n, state.bag_depth, 3, state.seed)
+    bag_cfg = BaggingConfig(state.bag_n, state.bag_depth, 3, state.seed)
     with st.spinner(f"Bagging {state.bag_n} trees..."):
-        res = cache.bagging(cfg, csv, bag_cfg, ens.GridConfig(state.grid))
+        res = cache.bagging(cfg, csv, bag_cfg, GridConfig(state.grid))
     st.markdown("Each tree trains on a **bootstrap sample**: as many rows as the training set, drawn "
                 "with replacement. Bigger markers were drawn more than once; × marks rows this tree never "
                 "saw (its *out-of-bag* rows, about 1/e ≈ 37% on average), which give a free error estimate.")
     st.plotly_chart(figs.bootstrap_figure(res, data))
     c = st.columns(4)
     c[0].metric("OOB error (all trees)", f"{res.oob_error[-1]:.1%}")
-    c[1].metric("scikit-learn 1 - oob_score_", f"{1 - res.sklearn_oob_score:.1%}" if res.oob_coverage[-1] == 1 else "n/a (rows never OOB)")
+    oob = res.sklearn_oob_error
+    c[1].metric("scikit-learn 1 - oob_score_", "n/a (rows never OOB)" if oob is None else f"{oob:.1%}")
     c[2].metric(f"Test accuracy, {state.bag_n} trees", f"{res.test_acc[-1]:.1%}")
     c[3].metric("Test accuracy, one tree", f"{res.single_test_acc:.1%}")
     st.plotly_chart(figs.oob_figure(res))
@@ -112,19 +112,19 @@ def render_bagging(state, cfg, csv, data) -> None:
 def render_boosting(state, cfg, csv, data) -> None:
     """AdaBoost step-through or gradient boosting's staged predictions."""
     ada = state.boost == "adaboost"
-    bcfg = em.BoostConfig(state.boost, state.ada_n if ada else state.gb_n, state.ada_lr if ada else state.gb_lr,
+    bcfg = BoostConfig(state.boost, state.ada_n if ada else state.gb_n, state.ada_lr if ada else state.gb_lr,
                           state.ada_depth if ada else state.gb_depth, state.seed)
     with st.spinner("Boosting..."):
-        res = cache.boosting(cfg, csv, bcfg, ens.GridConfig(state.grid))
+        res = cache.boosting(cfg, csv, bcfg, GridConfig(state.grid))
     n = len(res.train_acc)
     step = min(state.ada_step, n)
     if ada and n < bcfg.n_estimators:
         st.info(f"AdaBoost stopped after {n} learners: a learner made no weighted error.")
     if ada:
-        w = res.sample_weights[step - 1] * len(data.y_train)
+        heaviest, lightest = res.weight_range(step)
         st.markdown(f"Stage {step}: the stump was fit with the weights shown as marker size. Rows the "
-                    f"earlier stumps got wrong weigh more: the heaviest row now counts **{w.max():.1f}×** a "
-                    f"uniform row, the lightest {w.min():.2f}×. × marks what this stump gets wrong.")
+                    f"earlier stumps got wrong weigh more: the heaviest row now counts **{heaviest:.1f}×** a "
+                    f"uniform row, the lightest {lightest:.2f}×. × marks what this stump gets wrong.")
     else:
         st.markdown(f"Each new tree fits what the ensemble still gets wrong (the gradient of the loss), "
                     f"scaled by the learning rate {bcfg.learning_rate}. Left: one tree; right: {step} trees.")
@@ -136,27 +136,25 @@ def render_stacking(state, cfg, csv, data) -> None:
     """Members -> out-of-fold predictions -> logistic-regression meta-learner."""
     members = _members(state)
     with st.spinner(f"{state.cv}-fold out-of-fold predictions for {len(members.members)} members..."):
-        res = cache.stacking(cfg, csv, members, es.StackConfig(state.cv, 1.0, state.seed),
-                                  ens.GridConfig(state.grid))
+        res = cache.stacking(cfg, csv, members, StackConfig(state.cv, 1.0, state.seed),
+                                  GridConfig(state.grid))
     st.markdown(f"The meta-learner is trained on **out-of-fold** predictions: each training row is predicted "
                 f"by members fit on the other {state.cv - 1} folds. In-sample predictions flatter members "
                 "that memorize (a deep tree gives its own rows P = 1), so the meta-learner would trust them.")
     st.plotly_chart(figs.oof_figure(res, data, _titles(res.names)))
     with st.expander("The out-of-fold predictions, row by row (P of the true class)"):
-        st.dataframe(pd.DataFrame(es.oof_rows(res, data.y_train, data.class_names)), hide_index=True)
+        st.dataframe(pd.DataFrame(oof_rows(res, data.y_train, data.class_names)), hide_index=True)
     left, right = st.columns(2)
     left.plotly_chart(figs.meta_weights_figure(res))
     right.plotly_chart(figs.stack_regions_figure(res, data))
-    table = pd.DataFrame({"model": _titles(res.names) + ["Stack (meta-learner)"],
-                          "test accuracy": list(np.round(res.member_test_acc, 4)) + [round(res.stack_test_acc, 4)]})
-    st.dataframe(table, hide_index=True)
+    st.dataframe(pd.DataFrame(accuracy_rows(res)), hide_index=True)
 
 
 def render_biasvar(state, cfg, csv, data) -> None:
     """One deep tree vs bagging vs boosting over resampled training sets."""
-    bv_cfg = es.BiasVarianceConfig(state.bv_reps, 25, state.seed)
+    bv_cfg = BiasVarianceConfig(state.bv_reps, 25, state.seed)
     with st.spinner(f"Training 3 models on {state.bv_reps} resampled training sets..."):
-        res = cache.biasvar(cfg, csv, bv_cfg, ens.GridConfig(min(state.grid, 60)))
+        res = cache.biasvar(cfg, csv, bv_cfg, GridConfig(min(state.grid, 60)))
     tree, bag = res.variance[0], res.variance[1]
     parts = "; ".join(f"{n}: bias {b:.1%}, variance {v:.1%}" for n, b, v in zip(res.names, res.bias, res.variance))
     verdict = "cut" if bag < tree else "did not cut"

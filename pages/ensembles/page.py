@@ -1,17 +1,14 @@
 """Ensemble sandbox: voting, bagging, boosting, stacking, bias/variance and LLM voting."""
 import streamlit as st
 
-from explorer.ensembles import voting as ens
-from explorer.ensembles import datasets as td
+from explorer.ensembles import datasets
 from explorer.ensembles.state import VIEWS, EnsemblesState, over_cap
-from pages.ensembles import cache
-from pages.ensembles import controls as ctl
-from pages.ensembles import llm_voting as llm
-from pages.ensembles import methods as views
+from explorer.ensembles.voting import TITLES
+from pages.ensembles import cache, controls, llm_voting, methods
 from pages.shared.url_state import sync_widgets, write_url
 
-RENDER = {"voting": views.render_voting, "bagging": views.render_bagging, "boosting": views.render_boosting,
-          "stacking": views.render_stacking, "biasvar": views.render_biasvar}
+RENDER = {"voting": methods.render_voting, "bagging": methods.render_bagging, "boosting": methods.render_boosting,
+          "stacking": methods.render_stacking, "biasvar": methods.render_biasvar}
 
 st.title("Ensemble sandbox")
 st.markdown("Several models beat one when their mistakes differ. **Bagging** trains copies on bootstrap "
@@ -22,17 +19,17 @@ for message in over_cap({k: st.query_params.get_all(k) for k in st.query_params}
     st.warning(message)
 
 sync_widgets(EnsemblesState, "ens")
-ctl.data_controls()
-view = st.segmented_control("Method", VIEWS, key="ens.view", format_func=ctl.VIEW_LABELS.get, required=True)
-ctl.method_controls(view or "voting")
+controls.data_controls()
+view = st.segmented_control("Method", VIEWS, key="ens.view", format_func=controls.VIEW_LABELS.get, required=True)
+controls.method_controls(view or "voting")
 state = write_url(EnsemblesState, "ens")
 
 
 def _dataset():
     """(DataConfig, CSV bytes or None, Dataset) or None after showing why not."""
     try:
-        cfg = td.DataConfig(state.data, state.n, state.noise, state.seed, state.test, state.proj,
-                            state.fx, state.fy)
+        cfg = datasets.DataConfig(state.data, state.n, state.noise, state.seed, state.test, state.proj,
+                                  state.fx, state.fy)
     except ValueError as err:
         st.error(f"Bad data settings: {err}")
         return None
@@ -41,7 +38,7 @@ def _dataset():
         upload = st.session_state.get("ens_csv")
         if upload is None:
             st.info("Upload a CSV in the sidebar: numeric feature columns, the class label in the last "
-                    f"column, at most {td.MAX_ROWS:,} rows and {td.MAX_CSV_BYTES // 1_000_000} MB.")
+                    f"column, at most {datasets.MAX_ROWS:,} rows and {datasets.MAX_CSV_BYTES // 1_000_000} MB.")
             return None
         csv = upload.getvalue()
     try:
@@ -53,7 +50,7 @@ def _dataset():
 
 
 if state.view == "llm":
-    llm.render_llm(state)
+    llm_voting.render_llm(state)
 elif (loaded := _dataset()) is not None:
     cfg, csv, data = loaded
     st.caption(f"{len(data.x_train)} training and {len(data.x_test)} test points, {data.n_classes} classes, "
@@ -66,5 +63,5 @@ elif (loaded := _dataset()) is not None:
         try:
             RENDER[state.view](state, cfg, csv, data)
         except ValueError as err:
-            st.error(f"Cannot run {ctl.VIEW_LABELS[state.view]} on this data: {err}")
-st.caption(f"Members: {', '.join(ens.TITLES.values())}. Share this view: copy the URL.")
+            st.error(f"Cannot run {controls.VIEW_LABELS[state.view]} on this data: {err}")
+st.caption(f"Members: {', '.join(TITLES.values())}. Share this view: copy the URL.")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.playground import datasets, digits as digit_nets
+from explorer.playground import datasets
+from explorer.playground.digits import DigitsConfig, DigitsResult, train_digits
 from pages.shared import model_cache
 
 
@@ -15,7 +16,7 @@ def dataset(kind: str, n_points: int, noise: float, test_ratio: float, n_classes
 
 
 @st.cache_data(show_spinner="Training a small network on 8x8 handwritten digits...", max_entries=16)
-def digits(hidden: int, epochs: int, activation: str, seed: int) -> digit_nets.DigitsResult:
+def digits(hidden: int, epochs: int, activation: str, seed: int) -> DigitsResult:
     """A digits network trained on sklearn's bundled 8x8 images."""
-    cfg = digit_nets.DigitsConfig(hidden=hidden, activation=activation, epochs=epochs, seed=seed)
-    return digit_nets.train_digits(cfg, model_cache.device())
+    cfg = DigitsConfig(hidden=hidden, activation=activation, epochs=epochs, seed=seed)
+    return train_digits(cfg, model_cache.device())

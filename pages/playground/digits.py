@@ -31,8 +31,7 @@ def view(state: PlayState) -> None:
     with left:
         st.markdown("**Confusion matrix** (test set)")
         st.plotly_chart(figs.confusion_figure(result), key="play_confusion")
-        wrong = int(result.confusion.sum() - result.confusion.trace())
-        st.caption(f"{wrong} of {int(result.confusion.sum())} test images misread; off-diagonal cells show "
+        st.caption(f"{result.n_wrong} of {result.n_test} test images misread; off-diagonal cells show "
                    "which digit was mistaken for which.")
     with right:
         st.slider("Test image", 0, len(result.labels) - 1, key="play.d_index")
@@ -44,7 +43,7 @@ def view(state: PlayState) -> None:
         st.markdown("**What the most active hidden neurons look for** (their 64 input weights as a picture: "
                     "blue pixels push the neuron up, orange down)")
         st.plotly_chart(figs.neuron_weights_figure(result.w1, act.hidden), key="play_weights")
-        lo, hi = float(act.hidden.min()), float(act.hidden.max())
+        lo, hi = act.hidden_range
         st.info(f"**Notes vs. this network.** The notes say each neuron lights up with a number between 0 and 1. "
                 f"That holds for the inputs here and for sigmoid neurons; this network's {state.d_act} hidden "
                 f"neurons range from {lo:.2f} to {hi:.2f} on this image "

@@ -1,15 +1,14 @@
 """Playground training: the per-user Trainer, Play/Pause/Step/Reset and the live fragment."""
 from __future__ import annotations
 
-import math
 import time
 
 import streamlit as st
 
-from explorer.playground import network as pg
+from explorer.playground import figures as figs
 from explorer.playground import inspect
 from explorer.playground.datasets import Dataset2D
-from explorer.playground import figures as figs
+from explorer.playground.network import NetConfig, TrainConfig, Trainer, overfitting
 from explorer.playground.state import PlayState
 from pages.shared import model_cache
 
@@ -18,19 +17,19 @@ TICK_S = 0.5  # pause between fragment runs while playing
 LOOP_S = 2.0  # each fragment run keeps training and redrawing this long (no round trip per update)
 
 
-def configs(state: PlayState, data: Dataset2D) -> tuple[pg.NetConfig, pg.TrainConfig]:
+def configs(state: PlayState, data: Dataset2D) -> tuple[NetConfig, TrainConfig]:
     """Network and training configs from the page state (ValueError explains a bad setting)."""
-    net = pg.NetConfig(tuple(state.feats), state.hidden, state.act, data.n_outputs, data.task, state.init, state.seed)
-    train = pg.TrainConfig(state.lr, state.opt, reg=state.reg, reg_rate=state.rate, batch_size=state.batch)
+    net = NetConfig(tuple(state.feats), state.hidden, state.act, data.n_outputs, data.task, state.init, state.seed)
+    train = TrainConfig(state.lr, state.opt, reg=state.reg, reg_rate=state.rate, batch_size=state.batch)
     return net, train
 
 
-def trainer(net: pg.NetConfig, train: pg.TrainConfig, data: Dataset2D, data_sig: tuple) -> pg.Trainer:
+def trainer(net: NetConfig, train: TrainConfig, data: Dataset2D, data_sig: tuple) -> Trainer:
     """This user's Trainer; rebuilt (epoch 0) when the data or network changes, else kept."""
     sig = (data_sig, net)
     live = SS.get("_play.trainer")
     if live is None or SS.get("_play.sig") != sig:
-        live = pg.Trainer(net, train, data, device=model_cache.device())
+        live = Trainer(net, train, data, device=model_cache.device())
         SS["_play.trainer"], SS["_play.sig"] = live, sig
     else:
         live.set_train_config(train)
@@ -52,7 +51,7 @@ def _reset() -> None:
     SS.pop("_play.trainer", None)
 
 
-def controls(live: pg.Trainer) -> bool:
+def controls(live: Trainer) -> bool:
     """Play/Pause, Step, Reset; returns whether training is playing."""
     playing = bool(SS.get("_play.playing")) and not live.diverged
     SS["_play.playing"] = playing
@@ -68,40 +67,38 @@ def controls(live: pg.Trainer) -> bool:
     return playing
 
 
-def _metrics(cols: list, live: pg.Trainer) -> None:
+def _metrics(cols: list, live: Trainer) -> None:
     """Epoch, losses and accuracy, each into its own placeholder (replaced in place, no flicker)."""
     snap = live.latest
     cols[0].metric("Epoch", f"{snap.epoch:,}")
     loss = ("cross-entropy of the softmax outputs" if live.net.task == "classification"
             else "mean squared error")
     cols[1].metric("Train loss", f"{snap.train_loss:.4f}", help=f"The {loss}, averaged over the training points.")
-    cols[2].metric("Test loss", "no test set" if math.isnan(snap.test_loss) else f"{snap.test_loss:.4f}")
-    if live.net.task == "classification" and not math.isnan(snap.test_acc):
+    cols[2].metric("Test loss", f"{snap.test_loss:.4f}" if live.data.has_test else "no test set")
+    if live.net.task == "classification" and live.data.has_test:
         cols[3].metric("Test accuracy", f"{snap.test_acc:.1%}")
     elif live.net.task == "classification":
         cols[3].metric("Train accuracy", f"{snap.train_acc:.1%}")
 
 
-def _diverged_message(live: pg.Trainer) -> None:
+def _diverged_message(live: Trainer) -> None:
     st.error(f"Training stopped at epoch {live.epoch}: the loss became NaN or infinite (the weights blew up). "
              f"Lower the learning rate (now {live.train_cfg.lr:g}), then press Reset.",
              icon=":material/error:")
 
 
-def _draw(slots: dict, live: pg.Trainer, point: tuple[float, float], class_names: tuple[str, ...]) -> None:
+def _draw(slots: dict, live: Trainer, point: tuple[float, float], class_names: tuple[str, ...]) -> None:
     """Fill the live view's placeholders from the trainer's latest snapshot."""
     _metrics(slots["metrics"], live)
     if live.diverged:
         with slots["error"].container():
             _diverged_message(live)
-    snap, net = live.latest, live.net
-    if not all(math.isfinite(float(abs(w).max())) for w in snap.weights):
-        snap = live.history[-2] if len(live.history) > 1 else snap  # draw the last finite weights
+    snap, net = inspect.drawable(live.history), live.net  # the last finite weights
     maps = inspect.neuron_maps(snap, net)
     slots["title"].markdown(f"**The network's output after epoch {snap.epoch}** (filled dots: train, ringed: test)")
     slots["boundary"].plotly_chart(figs.boundary_figure(maps, live.data), config={"displaylogo": False})
     slots["loss"].plotly_chart(figs.loss_figure(live.history, net.task))
-    if over := pg.overfitting(live.history):
+    if over := overfitting(live.history):
         slots["hint"].caption(f"Overfitting: the test loss was lowest ({over[1]:.4f}) at epoch {over[0]} and is "
                               f"{over[2]:.4f} now, while the train loss keeps falling. The network is fitting "
                               "the training points' noise; more data, L2, or fewer neurons help.")

@@ -1,13 +1,17 @@
-"""The Tokenizer inspector's cached adapters and results."""
+"""The Tokenizer inspector's cached adapters and results, and the errors they raise on bad input."""
 from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.sources import ModelUnavailable
 from explorer.tokenizers import adapters
-from explorer.tokenizers import batch as batches
-from explorer.tokenizers import chat as chats
-from explorer.tokenizers import decode as decoding
+from explorer.tokenizers.batch import Batch, BatchConfig, make_batch
+from explorer.tokenizers.chat import ChatConfig, ChatView, chat_view
+from explorer.tokenizers.decode import Decoded
+from explorer.tokenizers.decode import decode as decode_ids
 from pages.shared import model_cache
+
+LOAD_ERRORS = (ValueError, ModelUnavailable, OSError)  # bad text or IDs, a missing or unreachable tokenizer
 
 
 @st.cache_resource(show_spinner="Loading tokenizer...")
@@ -27,19 +31,19 @@ def tokenize(key: str, text: str, add_special: bool) -> adapters.Tokenized:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def batch(key: str, texts: tuple[str, ...], padding: str, max_length: int,
-          truncation: bool, side: str, add_special: bool) -> batches.Batch:
+          truncation: bool, side: str, add_special: bool) -> Batch:
     """Padded batch with its attention mask."""
-    config = batches.BatchConfig(padding, max_length, truncation, side, add_special)
-    return batches.make_batch(adapter(key), list(texts), config)
+    config = BatchConfig(padding, max_length, truncation, side, add_special)
+    return make_batch(adapter(key), list(texts), config)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def chat(key: str, user: str, system: str, generation_prompt: bool) -> chats.ChatView:
+def chat(key: str, user: str, system: str, generation_prompt: bool) -> ChatView:
     """Chat-template view."""
-    return chats.chat_view(adapter(key), chats.ChatConfig(user, system, generation_prompt))
+    return chat_view(adapter(key), ChatConfig(user, system, generation_prompt))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def decode(key: str, ids: tuple[int, ...]):
-    """IDs back to text with pieces (explorer.tokenizers.adapters.Decoded)."""
-    return decoding.decode(adapter(key), list(ids))
+def decode(key: str, ids: tuple[int, ...]) -> Decoded:
+    """IDs back to text with pieces."""
+    return decode_ids(adapter(key), list(ids))

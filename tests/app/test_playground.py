@@ -89,6 +89,16 @@ def test_drawn_points_from_link_train_and_too_few_warn():
     assert any("at least 4" in w.value for w in few.warning)
 
 
+def test_new_data_button_moves_the_seed_on_and_wraps():
+    """Check 'New random data and weights' writes the next seed to the link, wrapping past the maximum."""
+    at = run_page(PAGE, {"seed": "41"})
+    next(b for b in at.button if b.label == "New random data and weights").click().run()
+    assert not at.exception and _q(at, "seed") == "42"
+    at = run_page(PAGE, {"seed": "99999"})
+    next(b for b in at.button if b.label == "New random data and weights").click().run()
+    assert at.number_input(key="play.seed").value == 0 and "seed" in at.query_params  # 0 is not the default 1
+
+
 def test_bad_input_gives_messages_not_tracebacks():
     """Check junk URL params, no features, learning rate 0 and an empty CSV upload give messages."""
     junk = run_page(PAGE, {"data": "<script>alert(1)</script>", "layers": "-5", "lr": "nan", "n1": "1e9",
@@ -132,7 +142,7 @@ def test_history_rewind_and_share_link():
 
 def test_csv_error_text_is_made_inert():
     """Check user text quoted in a CSV error cannot become markdown links, images or HTML."""
-    from pages.playground.settings import plain
+    from pages.playground.csv_upload import plain
 
     shown = plain("got '![x](http://evil/a.png)' and <b>bold</b> *and* [link](javascript:alert(1))")
     assert "](" not in shown.replace("\\]\\(", "") and "<b>" not in shown.replace("\\<b\\>", "")

@@ -114,6 +114,15 @@ def test_bad_input_gets_messages():
     assert at.query_params["path"] == "7042"
 
 
+@pytest.mark.parametrize("raw,kept", [("\u00b2", None), ("\u00b2|7042", "7042"), ("7042|\u00b9\u00b2|30", "7042|30")])
+def test_superscript_digits_in_the_path_are_dropped(raw, kept):
+    """Check /sampling?path=² (isdigit() but not int()-able) opens cleanly and drops that entry."""
+    at = run_page(PAGE, {**FRANCE, "path": raw})
+    assert not at.exception and not at.error
+    assert "not SmolLM2 token ids; they were dropped" in _texts(at)
+    assert at.query_params.get("path") == kept
+
+
 def test_script_prompt_is_plain_text():
     """Check a script-like prompt runs as ordinary text without an exception."""
     at = run_page(PAGE, {"prompt": "<script>alert(1)</script><b>hi</b>", "chat": "0", "n_new": "2"})

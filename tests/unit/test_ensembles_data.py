@@ -2,14 +2,14 @@
 import numpy as np
 import pytest
 
-from explorer.ensembles import datasets as td
+from explorer.ensembles import datasets
 from explorer.ensembles.state import EnsemblesState, over_cap
 
 
-@pytest.mark.parametrize("source", td.SYNTHETIC + td.BUNDLED)
+@pytest.mark.parametrize("source", datasets.SYNTHETIC + datasets.BUNDLED)
 def test_every_builtin_dataset_is_two_standardized_features(source):
     """Check each built-in source gives [n, 2] features, standardized on train, and int labels."""
-    d = td.make_dataset(td.DataConfig(source, n_samples=120, seed=0))
+    d = datasets.make_dataset(datasets.DataConfig(source, n_samples=120, seed=0))
     assert d.x_train.shape[1] == d.x_test.shape[1] == 2
     np.testing.assert_allclose(d.x_train.mean(axis=0), 0, atol=1e-9)
     np.testing.assert_allclose(d.x_train.std(axis=0), 1, atol=1e-9)
@@ -18,20 +18,20 @@ def test_every_builtin_dataset_is_two_standardized_features(source):
 
 def test_datasets_are_seeded():
     """Check the same seed gives the same data and another seed different data."""
-    a, b = (td.make_dataset(td.DataConfig("xor", seed=3)) for _ in range(2))
-    c = td.make_dataset(td.DataConfig("xor", seed=4))
+    a, b = (datasets.make_dataset(datasets.DataConfig("xor", seed=3)) for _ in range(2))
+    c = datasets.make_dataset(datasets.DataConfig("xor", seed=4))
     np.testing.assert_array_equal(a.x_train, b.x_train)
     assert not np.array_equal(a.x_train, c.x_train)
 
 
 def test_two_chosen_features_and_pca_note():
     """Check iris through columns 2 and 3 names them, and PCA reports the variance it keeps."""
-    d = td.make_dataset(td.DataConfig("iris", projection="features", feature_x=2, feature_y=3))
+    d = datasets.make_dataset(datasets.DataConfig("iris", projection="features", feature_x=2, feature_y=3))
     assert d.axis_names == ("petal length (cm)", "petal width (cm)")
-    p = td.make_dataset(td.DataConfig("wine"))
+    p = datasets.make_dataset(datasets.DataConfig("wine"))
     assert p.axis_names == ("PC1", "PC2") and "of the variance" in p.note
     with pytest.raises(ValueError, match="out of range"):
-        td.make_dataset(td.DataConfig("iris", projection="features", feature_x=9))
+        datasets.make_dataset(datasets.DataConfig("iris", projection="features", feature_x=9))
 
 
 def _csv(rows):
@@ -41,7 +41,7 @@ def _csv(rows):
 def test_csv_loads_with_last_column_as_label():
     """Check a clean CSV loads: string labels become classes, two numeric columns the axes."""
     rows = ["a,b,kind"] + [f"{i},{(i * 7) % 11},{'cat' if i % 2 else 'dog'}" for i in range(40)]
-    d = td.load_csv(_csv(rows), td.DataConfig("csv"))
+    d = datasets.load_csv(_csv(rows), datasets.DataConfig("csv"))
     assert d.class_names == ("cat", "dog") and d.axis_names == ("a", "b")
     assert len(d.y_train) + len(d.y_test) == 40
 
@@ -57,16 +57,16 @@ def test_csv_loads_with_last_column_as_label():
 def test_csv_problems_have_clear_messages(rows, message):
     """Check each bad CSV raises ValueError with a message naming the problem."""
     with pytest.raises(ValueError, match=message):
-        td.load_csv(_csv(rows), td.DataConfig("csv"))
+        datasets.load_csv(_csv(rows), datasets.DataConfig("csv"))
 
 
 def test_csv_size_and_row_caps():
     """Check the stated byte and row caps are enforced."""
     with pytest.raises(ValueError, match="limit"):
-        td.load_csv(b"a,b,y\n" + b"1,2,0\n" * (td.MAX_CSV_BYTES // 6 + 10), td.DataConfig("csv"))
-    rows = ["a,b,y"] + [f"{i},{i},{i % 2}" for i in range(td.MAX_ROWS + 1)]
+        datasets.load_csv(b"a,b,y\n" + b"1,2,0\n" * (datasets.MAX_CSV_BYTES // 6 + 10), datasets.DataConfig("csv"))
+    rows = ["a,b,y"] + [f"{i},{i},{i % 2}" for i in range(datasets.MAX_ROWS + 1)]
     with pytest.raises(ValueError, match="rows; the limit"):
-        td.load_csv(_csv(rows), td.DataConfig("csv"))
+        datasets.load_csv(_csv(rows), datasets.DataConfig("csv"))
 
 
 def test_state_round_trip_and_caps():

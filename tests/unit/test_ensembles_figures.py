@@ -4,12 +4,12 @@ import json
 import numpy as np
 import pytest
 
-from explorer.ensembles import bagging_boosting as em
-from explorer.ensembles import stacking as es
-from explorer.ensembles import voting as ens
-from explorer.ensembles import llm_voting as lv
 from explorer.ensembles import figures as figs
+from explorer.ensembles.bagging_boosting import BaggingConfig, BoostConfig, bagging_study, boosting_study
 from explorer.ensembles.datasets import DataConfig, load_csv
+from explorer.ensembles.llm_voting import VoteSummary
+from explorer.ensembles.stacking import BiasVarianceConfig, StackConfig, bias_variance, stacking_study
+from explorer.ensembles.voting import TITLES, GridConfig, MemberConfig, VoteConfig, voting_study
 
 EVIL = "<script>alert(1)</script>"
 
@@ -28,9 +28,9 @@ def _raw_html_free(fig) -> bool:
 
 def test_voting_figures_escape_class_names(evil_data):
     """Check regions, disagreement, agreement and vote bars build and carry no raw HTML from the data."""
-    res = ens.voting_study(evil_data, ens.MemberConfig(("logreg", "tree", "nb")), ens.VoteConfig(),
-                           ens.GridConfig(15))
-    built = [figs.regions_figure(res, evil_data, ens.TITLES), figs.disagreement_figure(res, evil_data),
+    res = voting_study(evil_data, MemberConfig(("logreg", "tree", "nb")), VoteConfig(),
+                           GridConfig(15))
+    built = [figs.regions_figure(res, evil_data, TITLES), figs.disagreement_figure(res, evil_data),
              figs.agreement_figure(res.agreement, 2),
              figs.point_votes_figure(["a", "b", "c"], res.point_proba[:, 0], res.ensemble_proba[0],
                                      evil_data.class_names, "soft")]
@@ -41,13 +41,13 @@ def test_voting_figures_escape_class_names(evil_data):
 
 def test_method_figures_build(evil_data):
     """Check the bagging, boosting, stacking and bias/variance figures build with escaped labels."""
-    grid = ens.GridConfig(12)
-    bag = em.bagging_study(evil_data, em.BaggingConfig(5, n_shown=2), grid)
-    ada = em.boosting_study(evil_data, em.BoostConfig("adaboost", 5), grid)
-    gb = em.boosting_study(evil_data, em.BoostConfig("gradient", 5, 0.1, 2), grid)
-    members = ens.MemberConfig(("logreg", "nb"))
-    stack = es.stacking_study(evil_data, members, es.StackConfig(cv=3), grid)
-    bv = es.bias_variance(evil_data, es.BiasVarianceConfig(2, 3), grid)
+    grid = GridConfig(12)
+    bag = bagging_study(evil_data, BaggingConfig(5, n_shown=2), grid)
+    ada = boosting_study(evil_data, BoostConfig("adaboost", 5), grid)
+    gb = boosting_study(evil_data, BoostConfig("gradient", 5, 0.1, 2), grid)
+    members = MemberConfig(("logreg", "nb"))
+    stack = stacking_study(evil_data, members, StackConfig(cv=3), grid)
+    bv = bias_variance(evil_data, BiasVarianceConfig(2, 3), grid)
     built = [figs.bootstrap_figure(bag, evil_data), figs.oob_figure(bag),
              figs.boost_step_figure(ada, evil_data, 2, "adaboost"), figs.boost_step_figure(gb, evil_data, 3, "gradient"),
              figs.staged_figure(gb, 3), figs.oof_figure(stack, evil_data, ["LR", "NB"]),
@@ -65,7 +65,7 @@ def test_class_colorscale_steps():
 
 def test_llm_vote_figure_lines():
     """Check the LLM figure has the vote curve plus single-sample and greedy lines in both panels."""
-    summary = lv.VoteSummary(np.arange(1, 4), np.array([0.5, 0.5, 1.0]), np.array([8.0, 16, 24]), 0.6, 1.0,
+    summary = VoteSummary(np.arange(1, 4), np.array([0.5, 0.5, 1.0]), np.array([8.0, 16, 24]), 0.6, 1.0,
                              np.array([0.6]))
     fig = figs.llm_vote_figure(summary)
     assert len(fig.data) == 6

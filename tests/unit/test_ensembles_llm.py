@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.ensembles import llm_voting as lv
+from explorer.ensembles import llm_voting
 
 
 @pytest.mark.parametrize("key, reply, expected", [
@@ -17,61 +17,67 @@ from explorer.ensembles import llm_voting as lv
 ])
 def test_extract_answer(key, reply, expected):
     """Check numbers and keywords are pulled out of replies, skipping words copied from the question."""
-    assert lv.extract_answer(reply, lv.BY_KEY[key]) == expected
+    assert llm_voting.extract_answer(reply, llm_voting.BY_KEY[key]) == expected
 
 
 def test_majority_ties_and_abstentions():
     """Check the majority ignores empty answers and breaks ties by first appearance."""
-    assert lv.majority(["", "b", "a", "a", "b"]) == "b"
-    assert lv.majority(["", ""]) == ""
-    assert lv.majority(["x", "", "y", "y"]) == "y"
+    assert llm_voting.majority(["", "b", "a", "a", "b"]) == "b"
+    assert llm_voting.majority(["", ""]) == ""
+    assert llm_voting.majority(["x", "", "y", "y"]) == "y"
 
 
 def _run(q, answers, tokens):
     extracted = tuple(answers)
-    votes = tuple(lv.majority(extracted[: n + 1]) for n in range(len(extracted)))
-    return lv.QuestionRun(q, extracted, extracted, np.array(tokens),
-                          np.array([a == q.answer for a in extracted]), votes,
-                          np.array([v == q.answer for v in votes]), "", q.answer)
+    votes = tuple(llm_voting.majority(extracted[: n + 1]) for n in range(len(extracted)))
+    return llm_voting.QuestionRun(q, extracted, extracted, np.array(tokens),
+                                  np.array([a == q.answer for a in extracted]), votes,
+                                  np.array([v == q.answer for v in votes]), "", q.answer)
 
 
 def test_summarize_hand_made():
     """Check vote accuracy vs N, token cost and single-sample accuracy on two made-up runs."""
-    q1, q2 = lv.BY_KEY["capital"], lv.BY_KEY["add"]
+    q1, q2 = llm_voting.BY_KEY["capital"], llm_voting.BY_KEY["add"]
     runs = [_run(q1, ["lyon", "paris", "paris"], [5, 5, 6]), _run(q2, ["4", "5", "5"], [3, 3, 3])]
-    s = lv.summarize(runs)
+    s = llm_voting.summarize(runs)
     np.testing.assert_allclose(s.vote_acc, [0.5, 0.5, 0.5])  # q1: lyon, lyon(tie), paris; q2: 4, 4, 5
     np.testing.assert_allclose(s.tokens, [4, 8, 12.5])
     assert s.single_acc == pytest.approx((2 / 3 + 1 / 3) / 2) and s.greedy_acc == 1.0
+    assert [r.sample_acc for r in runs] == pytest.approx([2 / 3, 1 / 3])
+    assert (s.n_mostly_right, s.n_mostly_wrong) == (1, 1)
+    even = llm_voting.summarize([_run(q1, ["paris", "lyon"], [1, 1])])
+    assert (even.n_mostly_right, even.n_mostly_wrong) == (0, 0)  # right exactly half the time: neither
 
 
 def test_config_validation():
     """Check N above the cap and a zero temperature are refused with ValueError."""
     with pytest.raises(ValueError):
-        lv.LLMVoteConfig(n_samples=lv.MAX_SAMPLES + 1)
+        llm_voting.LLMVoteConfig(n_samples=llm_voting.MAX_SAMPLES + 1)
     with pytest.raises(ValueError):
-        lv.LLMVoteConfig(temperature=0.0)
+        llm_voting.LLMVoteConfig(temperature=0.0)
 
 
 def test_sampling_is_seeded_matches_generate_and_leaves_global_rng(smollm2, cpu):
     """Check two runs agree, equal model.generate under the same seed, and do not touch the global RNG."""
     model, tok = smollm2
-    q, cfg = lv.BY_KEY["capital"], lv.LLMVoteConfig(n_samples=3, temperature=0.8, seed=2, max_new_tokens=6)
+    q = llm_voting.BY_KEY["capital"]
+    cfg = llm_voting.LLMVoteConfig(n_samples=3, temperature=0.8, seed=2, max_new_tokens=6)
     before = torch.random.get_rng_state()
-    a = lv.sample_question(model, tok, q, cfg, device=cpu)
+    a = llm_voting.sample_question(model, tok, q, cfg, device=cpu)
     assert torch.equal(before, torch.random.get_rng_state())
-    b = lv.sample_question(model, tok, q, cfg, device=cpu)
+    b = llm_voting.sample_question(model, tok, q, cfg, device=cpu)
     assert a.texts == b.texts and len(a.texts) == 3
-    ids = lv._prompt(tok, q, cpu)
-    torch.manual_seed(2 * 1000 + lv.QUESTIONS.index(q))
+    ids = llm_voting._prompt(tok, q, cpu)
+    torch.manual_seed(2 * 1000 + llm_voting.QUESTIONS.index(q))
     ref = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, temperature=0.8, top_k=0,
                          top_p=1.0, num_return_sequences=3, max_new_tokens=6, pad_token_id=tok.eos_token_id)
-    assert list(a.texts) == lv._decode(tok, ref, ids.shape[1])[0]
+    assert list(a.texts) == llm_voting._decode(tok, ref, ids.shape[1])[0]
     assert (a.tokens >= 1).all() and (a.tokens <= 6).all()
 
 
 def test_greedy_reply_answers_the_capital(smollm2, cpu):
     """Check SmolLM2's greedy reply to the France question is extracted as 'paris'."""
     model, tok = smollm2
-    run = lv.sample_question(model, tok, lv.BY_KEY["capital"], lv.LLMVoteConfig(n_samples=1), device=cpu)
+    cfg = llm_voting.LLMVoteConfig(n_samples=1)
+    run = llm_voting.sample_question(model, tok, llm_voting.BY_KEY["capital"], cfg, device=cpu)
     assert run.greedy_answer == "paris"

@@ -145,3 +145,24 @@ def test_top_tokens_reports_rest_mass():
     assert top.pieces == ("t0", "t1")
     assert math.isclose(top.p_base.sum() + top.rest_base, 1.0, rel_tol=1e-5)
     assert top.rest_stage == pytest.approx(0.0, abs=1e-6)
+
+
+def test_result_counts_kept_tokens_and_names_the_top_one():
+    """Check n_kept counts the survivors of top-k and top_id is the raw argmax."""
+    result = run_pipeline(_logits([0.1, 0.6, 0.2, 0.1]), torch.tensor([0]), SamplingConfig(top_k=2))
+    assert result.n_kept == 2 and result.top_id == 1
+
+
+def test_greedy_copy_keeps_the_penalties():
+    """Check as_greedy sets temperature 0 and leaves every other setting alone."""
+    cfg = SamplingConfig(0.8, top_k=5, repetition_penalty=1.3, presence_penalty=0.5)
+    greedy = cfg.as_greedy()
+    assert greedy.greedy and not cfg.greedy
+    assert (greedy.top_k, greedy.repetition_penalty, greedy.presence_penalty) == (5, 1.3, 0.5)
+
+
+def test_alternatives_leave_out_the_picked_token():
+    """Check branch alternatives are the first shown ids without the token already chosen."""
+    top = top_tokens(run_pipeline(_logits(), torch.tensor([0]), SamplingConfig()), str, n=4)
+    assert top.alternatives(exclude=top.ids[0]) == [int(i) for i in top.ids[1:]]
+    assert top.alternatives(exclude=99, n=2) == [int(i) for i in top.ids[:2]]

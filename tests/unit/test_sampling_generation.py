@@ -4,9 +4,7 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList
 
-from explorer.sampling.generation import (
-    RunConfig, decision, encode_prompt, extend, logit_lens, repeated_ngrams, sample_many,
-)
+from explorer.sampling.generation import RunConfig, decision, encode_prompt, extend, logit_lens, sample_many
 from explorer.sampling.pipeline import FrequencyPresencePenalty, SamplingConfig
 
 PROMPT = (5, 17, 3, 42, 8)
@@ -110,12 +108,6 @@ def test_sample_many_first_row_is_a_valid_draw(tiny):
     cfg = SamplingConfig(0.9)
     one = sample_many(tiny, FakeTok(), PROMPT, cfg, 1, RunConfig(6, seed=9))
     assert one.token_ids[0].tolist() == extend(tiny, FakeTok(), PROMPT, cfg, RunConfig(6, seed=9)).token_ids.tolist()
-
-
-def test_repeated_ngrams_by_hand():
-    """Check 'a b c a b c d' marks the second 'a b c' only."""
-    assert repeated_ngrams([1, 2, 3, 1, 2, 3, 4], 3).tolist() == [False] * 3 + [True] * 3 + [False]
-    assert not repeated_ngrams([1, 2, 3, 4], 3).any()
 
 
 def test_logit_lens_last_layer_is_the_model(tiny):

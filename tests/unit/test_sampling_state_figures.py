@@ -6,7 +6,7 @@ import torch
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import Lens, Path, Samples
 from explorer.sampling.pipeline import SamplingConfig, run_pipeline, top_tokens
-from explorer.sampling.state import SamplingState, url_notes
+from explorer.sampling.state import SamplingState, token_id, url_notes, valid_path
 
 EVIL = "<script>alert(1)</script>"
 
@@ -29,6 +29,22 @@ def test_state_clamps_and_explains_bad_links():
     notes = " ".join(url_notes(query))
     assert "temperature=-3" in notes and "n_new=5000" in notes and "top_p=nan" in notes
     assert url_notes({"temperature": "0.5"}) == []
+
+
+@pytest.mark.parametrize("entry,expect", [("504", 504), ("0", 0), ("007", 7), ("\u0663", 3), ("\u00b2", None),
+                                          ("x", None), ("-1", None), ("+5", None), ("1_0", None), (" 5", None),
+                                          ("", None)])
+def test_token_id_reads_whole_numbers_only(entry, expect):
+    """Check path entries int() would refuse or misread ('²', '-1', '1_0') give None, not an error."""
+    assert token_id(entry) == expect
+
+
+def test_valid_path_keeps_token_ids_below_the_vocabulary():
+    """Check a link's junk, superscript and out-of-vocabulary entries are dropped in order."""
+    assert valid_path(("7042", "abc", "\u00b2", "99999999", "30"), 49152) == ("7042", "30")
+    assert valid_path(("\u00b2",), 49152) == ()
+    state = SamplingState.from_query({"path": "\u00b2|12"})
+    assert state.path == ("\u00b2", "12") and state.path_ids() == (12,)
 
 
 def test_state_builds_valid_sampling_configs():
@@ -84,3 +100,13 @@ def test_samples_hist_and_lens_chart():
     lens = Lens(np.arange(4), np.array([900, 40, 2, 1]), np.zeros(4, np.float32), np.arange(4), ("a",) * 4)
     assert list(figs.lens_chart(lens, EVIL).data[0].y) == [900, 40, 2, 1]
     assert lens.first_top_layer == 3
+
+
+def test_mean_effective_choices_of_path_and_samples():
+    """Check the mean is exp(entropy) averaged over steps, and nan when nothing was drawn."""
+    path = _path(["a", "b"])  # entropy_final is 1 nat at both steps
+    assert path.mean_effective_choices == pytest.approx(np.e)
+    assert np.isnan(_path([]).mean_effective_choices)
+    samples = Samples(np.zeros((2, 2), int), ("a", "b"), (("a", 1), ("b", 1)), np.log([[1.0, 2.0], [3.0, 4.0]]))
+    assert samples.mean_effective_choices == pytest.approx(2.5)
+    assert np.isnan(Samples(np.zeros((2, 0), int), ("", ""), (("", 2),), np.zeros((2, 0))).mean_effective_choices)

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from explorer.core import models
-from explorer.tokenizers.byte_pieces import byte_alphabet, from_alphabet, show_bytes, to_alphabet
-from explorer.tokenizers.decode import decode, parse_ids
 from explorer.core.tokenizer_loaders import phi3_vocab_dir
 from explorer.tokenizers.adapters import MAX_CHARS, TokenizeConfig, adapt, check_text
+from explorer.tokenizers.byte_pieces import byte_alphabet, from_alphabet, show_bytes, to_alphabet
+from explorer.tokenizers.decode import decode, parse_ids
 
 PLAIN = TokenizeConfig(add_special_tokens=False)
 CORPUS = [

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from explorer.core import models
+from explorer.tokenizers.adapters import adapt
 from explorer.tokenizers.batch import BatchConfig, make_batch, split_lines
 from explorer.tokenizers.presets import NOTES_BATCH
-from explorer.tokenizers.adapters import adapt
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +72,15 @@ def test_no_padding_gives_a_ragged_batch(gpt2):
     b = make_batch(gpt2, ["Hi", "Hello there"], BatchConfig(padding="none"))
     assert b.ragged and b.input_ids[0].tolist() == [17250, -1]
     assert b.attention_mask[0].tolist() == [1, 0] and not b.is_pad.any()
+
+
+def test_as_lists_stop_ragged_rows_at_their_end(gpt2):
+    """Check the Python-list form keeps pads but leaves out a ragged row's empty cells, ids and mask alike."""
+    ragged = make_batch(gpt2, ["Hi", "Hello there"], BatchConfig(padding="none"))
+    ids, mask = ragged.as_lists()
+    assert ids[0] == [17250] and mask == [[1], [1, 1]] and len(ids[1]) == 2
+    padded = make_batch(gpt2, ["Hi", "Hello there"], BatchConfig())
+    assert padded.as_lists() == (padded.input_ids.tolist(), padded.attention_mask.tolist())
 
 
 def test_batch_config_and_input_validation(gpt2):

@@ -7,13 +7,15 @@ import pytest
 
 from explorer.core import models
 from explorer.tokenizers import figures as figs
-from explorer.tokenizers.chips import chip_text, id_colour, piece_strip, token_panel
+from explorer.tokenizers.adapters import adapt
 from explorer.tokenizers.batch import BatchConfig, make_batch
 from explorer.tokenizers.chat import ChatConfig, chat_view, has_template
+from explorer.tokenizers.chips import chip_text, id_colour, piece_strip, token_panel
 from explorer.tokenizers.diff import diff_cuts, diff_tokenized
-from explorer.tokenizers.presets import PRESETS, claim_grid, claim_matches, plain_pieces
+from explorer.tokenizers.presets import (
+    NOTES_BATCH, PRESETS, batch_claim_rows, claim_grid, claim_matches, claim_rows, plain_pieces, preset_for,
+)
 from explorer.tokenizers.state import TokenizerState
-from explorer.tokenizers.adapters import adapt
 
 XSS = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&"
 
@@ -92,7 +94,8 @@ def test_id_colour_is_stable_per_id():
 def test_chat_template_wraps_the_message(toks):
     """Check SmolLM2's template: same IDs as apply_chat_template, user tokens marked, roles added."""
     view = chat_view(toks["smollm2-tok"], ChatConfig(user="Hi <b>there</b>"))
-    assert view.tokens.ids.tolist() == view.template_ids.tolist()
+    assert view.tokens.ids.tolist() == view.template_ids.tolist() and view.matches_template
+    assert view.n_user == int(view.from_user.sum()) > 0 and view.n_user + view.n_template == view.tokens.n_tokens
     assert view.rendered.startswith("<|im_start|>system\n")
     assert view.rendered.endswith("<|im_start|>user\nHi <b>there</b><|im_end|>\n<|im_start|>assistant\n")
     user_text = b"".join(r for r, u in zip(view.tokens.raw, view.from_user) if u)
@@ -119,6 +122,18 @@ def test_notes_claims_against_real_bert(toks):
     assert plain_pieces(stop) == ("un", "stop", "p", "able")  # close to the notes' un+stop+able
     grid = claim_grid(PRESETS["padding"])
     assert grid.shape == (3, 7) and grid[0, -3:].tolist() == [119, 0, 0]  # the missing [SEP]
+
+
+def test_claim_tables_set_the_notes_beside_reality(toks):
+    """Check the notes-vs-real rows name each tokenizer's pieces and the batch rows add the real IDs."""
+    preset = preset_for("I love NPL.")
+    assert preset is PRESETS["npl"] and preset_for("I love NLP.") is None
+    rows = claim_rows(preset, [toks["bert"].tokenize(preset.text)])
+    assert rows[0]["real tokens"] == "i | love | np | ##l | ." and rows[0]["same pieces as notes"] is False
+    real = make_batch(toks["bert"], list(NOTES_BATCH), BatchConfig())
+    table = batch_claim_rows(PRESETS["padding"], real)
+    assert len(table) == 3 and table[0]["real (MiniLM uncased, padding='longest')"].startswith("[101, 14324")
+    assert list(batch_claim_rows(PRESETS["padding"], None)[0]) == ["row", "notes (bert-base-cased)"]
 
 
 def test_state_round_trip_and_bad_values():
@@ -149,11 +164,22 @@ def test_figures_escape_and_shape(toks):
     assert html.escape("<") not in "".join(table["text"])  # the table holds raw text, not HTML
 
 
+def test_counts_table_one_row_per_tokenizer(toks):
+    """Check the counts table's numbers for 'I love NPL.' and that an unknown context shows '?'."""
+    gpt2, bert = toks["gpt2"].tokenize("I love NPL."), toks["bert"].tokenize("I love NPL.")
+    table = figs.counts_table([gpt2, bert])
+    assert table["tokens"].tolist() == [5, 7] and table["special tokens"].tolist() == [0, 2]
+    assert table["bytes / token"].tolist() == [round(11 / 5, 2), round(11 / 7, 2)]
+    assert table["context used"][0] == f"{100 * 5 / 1024:.2f}%"
+    no_context = adapt("gpt2", models.load_tokenizer("gpt2").obj, "GPT-2").tokenize("hi")
+    assert figs.counts_table([no_context])["context used"][0] == "?"
+
+
 def test_chip_cap_is_stated(toks):
     """Check a text past the chip cap draws CHIP_CAP chips and says how many tokens there are."""
-    from explorer.tokenizers import chips as tokens_html
+    from explorer.tokenizers import chips
 
     t = toks["gpt2"].tokenize("🤖" * 2_500)  # 3 byte tokens per emoji
     out = token_panel(t, "p0")
-    assert out.count('class="tk ') == tokens_html.CHIP_CAP
-    assert f"first {tokens_html.CHIP_CAP:,} of {t.n_tokens:,} tokens" in out
+    assert out.count('class="tk ') == chips.CHIP_CAP
+    assert f"first {chips.CHIP_CAP:,} of {t.n_tokens:,} tokens" in out
