@@ -10,7 +10,7 @@ from explorer.ensembles.llm_voting import BY_KEY, LLMVoteConfig, QuestionRun, Vo
 from explorer.ensembles.state import EnsemblesState
 from pages.ensembles import cache
 from pages.shared import model_cache
-from pages.shared.nav import available_pages
+from pages.shared.nav import available_pages, page_file
 
 EXTRACTION_RULE = ("Extraction rule: numbers → the first number (digits or zero..twenty) not copied from the "
                    "question; words → the first word that is not filler and not in the question. ∅ = no "
@@ -66,7 +66,7 @@ def _notes_vs_run(summary: VoteSummary) -> None:
             "single samples at T=1.0 only 12/80.) "
             "Try the same questions in the Sampling lab to see the per-token distribution.")
         if any(p.url_path == "sampling" for p in available_pages()):
-            st.page_link("pages/sampling/page.py", label="Open the Sampling lab", icon=":material/casino:")
+            st.page_link(page_file("sampling"), label="Open the Sampling lab", icon=":material/casino:")
 
 
 def render_llm(state: EnsemblesState) -> None:

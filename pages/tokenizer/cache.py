@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.core.sources import ModelUnavailable
+from explorer.core.sources import ModelUnavailable, hub_max_models
 from explorer.tokenizers import adapters
 from explorer.tokenizers.batch import Batch, BatchConfig, make_batch
 from explorer.tokenizers.chat import ChatConfig, ChatView, chat_view
@@ -14,13 +14,21 @@ from pages.shared import model_cache
 LOAD_ERRORS = (ValueError, ModelUnavailable, OSError)  # bad text or IDs, a missing or unreachable tokenizer
 
 
-@st.cache_resource(show_spinner="Loading tokenizer...")
 def adapter(key: str) -> adapters.Adapter:
     """A built-in tokenizer key ('gpt2') or 'hub:org/name', behind one interface."""
-    if key.startswith("hub:"):
-        return adapters.load_hub(key[4:])
+    return _hub_adapter(key[4:]) if key.startswith("hub:") else _builtin_adapter(key)
+
+
+@st.cache_resource(show_spinner="Loading tokenizer...")
+def _builtin_adapter(key: str) -> adapters.Adapter:
     loaded = model_cache.tokenizer(key)
     return adapters.adapt(key, loaded.obj, loaded.spec.title, loaded.spec.context)
+
+
+# Typed hub tokenizers: a few at a time, the least recently used goes.
+@st.cache_resource(show_spinner="Loading a tokenizer from the hub...", max_entries=hub_max_models(), ttl=3600)
+def _hub_adapter(hub_id: str) -> adapters.Adapter:
+    return adapters.load_hub(hub_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
