@@ -14,7 +14,7 @@ test: install-dev models chromium  ## install everything, then run every test la
 	$(PY) -m pytest tests/unit tests/app tests/e2e
 	$(MAKE) cloud-check
 
-bench: install-dev models chromium  ## speed and memory figures -> bench/out/results.md
+bench: install-dev models chromium  ## speed and memory figures -> bench/out/results.md (the load test last)
 	$(PY) -m bench.run
 
 unit: ; $(PY) -m pytest tests/unit

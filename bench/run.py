@@ -1,8 +1,10 @@
 """Run every benchmark in bench/ and print one table: `make bench`.
 
-Each module `bench/bench_*.py` exposes `run() -> list[Result]`. The table
-(name, median, unit, note) is printed and written to bench/out/results.md.
-Pass module names to run a subset: `python -m bench.run bench_models`.
+Each module `bench/bench_*.py` exposes `run() -> list[Result]`, and the load
+test `bench/load.py` runs last (8 Chromium sessions x 120 s on one server).
+The table (name, median, unit, note) is printed and written to
+bench/out/results.md. Pass module names to run a subset:
+`python -m bench.run bench_models load`.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def _modules(selected: list[str]) -> list[str]:
     names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if m.name.startswith("bench_"))
+                   if m.name.startswith("bench_")) + ["load"]
     return [n for n in names if not selected or n in selected]
 
 
