@@ -9,12 +9,13 @@ from __future__ import annotations
 import torch
 
 from bench._harness import Result, median_seconds
-from explorer.attention import extract as A
-from explorer.attention import show_work as M
-from explorer.attention import bertviz as B
+from explorer.attention import figures
+from explorer.attention.bertviz import bertviz_reference_bytes, head_view_html
+from explorer.attention.extract import ExtractConfig, extract
+from explorer.attention.matrices import top_k_edges
+from explorer.attention.show_work import WorkConfig, show_work
 from explorer.core import models
 from explorer.core.device import configure_threads
-from explorer.attention import figures as F
 
 SIZES = (16, 64, 256, 512)
 SENTENCE = "The cat sat on the mat because it was comfortable, and the dog watched it from the door. "
@@ -30,27 +31,28 @@ def _kb(n: int) -> float:
 
 
 def _one_size(name: str, model, tok, n: int, device: torch.device) -> list[Result]:
-    cfg = A.ExtractConfig(max_tokens=n)
+    cfg = ExtractConfig(max_tokens=n)
     text = _text(tok, n)
     repeat = 3 if n <= 64 else 2
-    secs = median_seconds(lambda: A.extract(model, tok, text, device=device, config=cfg), repeat=repeat)
-    att = A.extract(model, tok, text, device=device, config=cfg)
+    secs = median_seconds(lambda: extract(model, tok, text, device=device, config=cfg), repeat=repeat)
+    att = extract(model, tok, text, device=device, config=cfg)
     head = att.weights[0, 0]
-    heat_s = median_seconds(lambda: F.heatmap(head, att.tokens).to_json(), repeat=3)
-    heat = len(F.heatmap(head, att.tokens).to_json())
-    edges = A.top_k_edges(head, 8)
-    edge = len(F.edges_figure(edges.query, edges.key, edges.weight, att.tokens).to_json())
-    grid = len(F.grid_figure(att.weights).to_json())
-    ours = B.head_view_html(att.weights, att.tokens)
-    theirs = B.bertviz_reference_bytes(att.weights, att.tokens)
+    heat_s = median_seconds(lambda: figures.heatmap(head, att.tokens).to_json(), repeat=3)
+    heat = len(figures.heatmap(head, att.tokens).to_json())
+    edges = top_k_edges(head, 8)
+    edge = len(figures.edges_figure(edges.query, edges.key, edges.weight, att.tokens).to_json())
+    grid = len(figures.grid_figure(att.weights).to_json())
+    ours = head_view_html(att.weights, att.tokens)
+    theirs = bertviz_reference_bytes(att.weights, att.tokens)
     sent = heat if n <= 128 else edge  # what 'auto' draws
-    ids, cfg_w = att.token_ids.tolist(), M.WorkConfig(att.shape[0] // 2, 0, n - 1)
+    ids, cfg_w = att.token_ids.tolist(), WorkConfig(att.shape[0] // 2, 0, n - 1)
     row = att.weights[cfg_w.layer, 0, n - 1]
-    work_s = median_seconds(lambda: M.show_work(model, ids, cfg_w, device=device, causal=att.causal,
+    work_s = median_seconds(lambda: show_work(model, ids, cfg_w, device=device, causal=att.causal,
                                                 model_row=row), repeat=repeat)
     tag = f"{name} {n} tok"
     return [
-        Result(f"{tag}: extract attentions [L,H,n,n]", secs * 1000, "ms", f"median of {repeat}, {att.shape[0]}x{att.shape[1]} heads"),
+        Result(f"{tag}: extract attentions [L,H,n,n]", secs * 1000, "ms",
+               f"median of {repeat}, {att.shape[0]}x{att.shape[1]} heads"),
         Result(f"{tag}: heatmap figure build + to_json", heat_s * 1000, "ms", "one head, full n x n"),
         Result(f"{tag}: show the work (hooked pass to middle layer)", work_s * 1000, "ms",
                "forward stops at the hooked layer"),

@@ -18,10 +18,10 @@ from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 SIZES = {"pca": (1_000, 10_000, 50_000), "umap": (1_000, 10_000), "tsne": (1_000, 2_000)}
 FIT = """
 import json, sys, time
-from explorer.embeddings import vectors as embeddings
 from explorer.core import models
-space = embeddings.unit_space(models.load_glove().obj)
-x = space.vectors[embeddings.background_rows(space, int(sys.argv[2]))]
+from explorer.embeddings import words
+space = words.unit_space(models.load_glove().obj)
+x = space.vectors[words.background_rows(space, int(sys.argv[2]))]
 t1 = time.perf_counter()
 from explorer.core import projections  # sklearn import counts as cold; umap's happens in the fit
 cfg = projections.ProjectionConfig(sys.argv[1], max_points=400_000)
@@ -32,11 +32,10 @@ print(json.dumps({"cold": t2 - t1, "warm": second.seconds, "trust": second.trust
 """
 AFTER_WARMUP = """
 import json, sys, time
-from explorer.embeddings import vectors as embeddings
-from explorer.core import models
-from explorer.core import projections
-space = embeddings.unit_space(models.load_glove().obj)
-x = space.vectors[embeddings.background_rows(space, 10_000)]
+from explorer.core import models, projections
+from explorer.embeddings import words
+space = words.unit_space(models.load_glove().obj)
+x = space.vectors[words.background_rows(space, 10_000)]
 w = projections.UmapWarmup(large=True).start()
 w.wait(); t0 = time.perf_counter(); w.large_done.wait(); large = time.perf_counter() - t0
 p = projections.project(x, projections.ProjectionConfig("umap"))
@@ -52,18 +51,18 @@ def _fit(method: str, n: int) -> dict:
 
 
 def _neighbours() -> list[Result]:
-    from explorer.embeddings import vectors as embeddings
     from explorer.core import models
+    from explorer.embeddings import words
 
     wv = models.load_glove().obj
     start = time.perf_counter()
-    space = embeddings.unit_space(wv)
+    space = words.unit_space(wv)
     build = time.perf_counter() - start
     rng = np.random.default_rng(0)
     queries = space.vectors[rng.integers(0, 50_000, 20)]
     out = [Result("GloVe: normalise 400,000 x 50 once", build, "s", "cached per server")]
-    for metric in embeddings.METRICS:
-        secs = median_seconds(lambda: [embeddings.nearest(space, q, 10, metric) for q in queries],
+    for metric in words.METRICS:
+        secs = median_seconds(lambda: [words.nearest(space, q, 10, metric) for q in queries],
                               repeat=3) / len(queries)
         out.append(Result(f"neighbour query, {metric}, k=10 over 400,000 words", secs * 1000,
                           "ms", "mat-vec + argpartition, median of 3x20 queries"))

@@ -1,1 +1,1 @@
-"""Attention heatmaps: extraction, show-the-work, summaries, bertviz pages and figures."""
+"""Attention heatmaps: extraction, matrices, head patterns, focus, comparison, show-the-work, bertviz, figures."""

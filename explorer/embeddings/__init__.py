@@ -1,1 +1,1 @@
-"""Embedding space: GloVe words, sentence and contextual vectors, presets and figures."""
+"""Embedding space: GloVe words and their arithmetic, contextual vectors, presets and figures."""

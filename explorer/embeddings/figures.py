@@ -31,12 +31,14 @@ def _trace(coords: np.ndarray, names, *, text: bool, color: str, size: float,
 
 
 def projection_figure(coords: np.ndarray, labels: list[str], groups: list[str],
-                      focus: np.ndarray, title: str = "", text_len: int = 60) -> go.Figure:
-    """Points [point, dims] coloured by group; `focus` [point] bool marks named points.
+                      focus: np.ndarray | None = None, title: str = "", text_len: int = 60) -> go.Figure:
+    """Points [point, dims] coloured by group; `focus` [point] bool marks named points (None: all).
 
     Unfocused points (background words) are small and grey, named on hover only.
     Drawn names are cut to `text_len` characters; the hover shows up to 200.
     """
+    if focus is None:
+        focus = np.ones(len(labels), dtype=bool)
     names = np.array([safe_label(t, 200) for t in labels], dtype=object)  # arrays: fast validation
     short = names if text_len >= 200 else np.array([safe_label(t, text_len) for t in labels],
                                                    dtype=object)

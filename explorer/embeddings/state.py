@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.embeddings.presets import DEFAULT_CONTEXT, DEFAULT_SENTENCES, WORD_SETS
 from explorer.core.state import ViewState, choice, num, text
+from explorer.embeddings.presets import DEFAULT_CONTEXT, DEFAULT_SENTENCES, WORD_SETS
 
 MODES = ("words", "analogy", "axes", "neighbours", "sentences", "contextual")
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer.attention import bertviz as bv
-from explorer.attention import extract
-from explorer.attention import show_work
+from explorer.attention import extract, matrices, patterns, show_work
+from explorer.attention.bertviz import BertvizConfig, BertvizPage, head_view_html, model_view_html
 from explorer.core.models import Loaded
 from pages.shared import model_cache
 
@@ -43,15 +42,15 @@ def run(model: str, hub: str, kind: str, text: str, text_b: str = "",
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
 def rollout(model: str, hub: str, kind: str, text: str) -> np.ndarray:
     """Rollout [layer, query_pos, key_pos] of the cached run."""
-    out = extract.rollout(run(model, hub, kind, text).weights)
+    out = matrices.rollout(run(model, hub, kind, text).weights)
     out.flags.writeable = False
     return out
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def patterns(model: str, hub: str, kind: str, text: str) -> extract.HeadPatterns:
+def head_patterns(model: str, hub: str, kind: str, text: str) -> patterns.HeadPatterns:
     """Measured head-pattern tags of the cached run."""
-    return extract.head_patterns(run(model, hub, kind, text))
+    return patterns.head_patterns(run(model, hub, kind, text))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -61,18 +60,17 @@ def work(model: str, hub: str, kind: str, text: str, layer: int, head: int,
     loaded = model_for(model, hub, kind)
     att = run(model, hub, kind, text)
     # The cached row is the model's own answer, so the hooked pass can stop at `layer`.
-    return show_work.show_work(loaded.obj[0], att.token_ids.tolist(),
-                               show_work.WorkConfig(layer, head, query),
+    return show_work.show_work(loaded.obj[0], att.token_ids.tolist(), show_work.WorkConfig(layer, head, query),
                                device=model_cache.device(), causal=att.causal,
                                model_row=att.weights[layer, head, query])
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def bertviz(model: str, hub: str, kind: str, text: str, view: str,
-            layer: int, head: int = -1) -> bv.BertvizPage:
+            layer: int, head: int = -1) -> BertvizPage:
     """bertviz head or model view as offline HTML for the cached run (head >= 0: show only it first)."""
     att = run(model, hub, kind, text)
     if view == "head":
-        return bv.head_view_html(att.weights, att.tokens, bv.BertvizConfig(), layer=layer,
-                                 heads=(head,) if head >= 0 else None)
-    return bv.model_view_html(att.weights, att.tokens, bv.BertvizConfig(), layer=layer)
+        return head_view_html(att.weights, att.tokens, BertvizConfig(), layer=layer,
+                              heads=(head,) if head >= 0 else None)
+    return model_view_html(att.weights, att.tokens, BertvizConfig(), layer=layer)

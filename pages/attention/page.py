@@ -1,9 +1,9 @@
 """Attention heatmaps: where each token of a real encoder or decoder looks, head by head."""
 import streamlit as st
 
-from explorer.attention.state import LONG, MAX_TEXT, MODELS, PRESETS, SHOWS, VIEWS, AttentionState
-from pages.attention import panels as more
-from pages.attention import heatmaps as views
+from explorer.attention.focus import pick_cell
+from explorer.attention.state import LONG, SHOWS, VIEWS, AttentionState
+from pages.attention import bertviz_view, compare, focus, grid, head_tags, heatmap, inputs, show_work
 from pages.shared.url_state import read_widgets, sync_widgets, write_url
 
 P = "attn"
@@ -17,21 +17,11 @@ st.markdown(
     "a token sees only the past)."
 )
 sync_widgets(AttentionState, P)
-
-top = st.columns([2, 3])
-top[0].radio("Model", MODELS, key=f"{P}.model", format_func=views.MODEL_LABELS.get)
-hub_off = st.session_state[f"{P}.model"] != "hub"
-top[0].text_input("Hub model id", key=f"{P}.hub", placeholder="bert-base-uncased", max_chars=120,
-                  disabled=hub_off)
-top[0].radio("The hub model is a", ("encoder", "decoder"), key=f"{P}.kind", horizontal=True, disabled=hub_off)
-top[1].selectbox("Presets from the study notes", list(PRESETS), index=None, key="attn_preset",
-                 placeholder="Pick a sentence from the notes...", on_change=views.apply_preset)
-top[1].text_area("Text", key=f"{P}.text", max_chars=MAX_TEXT, height=90,
-                 help="Up to 512 tokens are run; longer text is cut with a notice.")
+inputs.controls()
 
 pre = read_widgets(AttentionState, P)
-loaded = views.load_model(pre)
-att = views.run(pre, pre.text) if loaded else None
+loaded = inputs.load_model(pre)
+att = inputs.run(pre, pre.text) if loaded else None
 layers, heads, n = att.shape if att else (1, 1, 1)
 for field, count in (("layer", layers), ("head", heads)):
     st.session_state[f"{P}.{field}"] = min(st.session_state[f"{P}.{field}"], count - 1)
@@ -47,9 +37,9 @@ sliders = st.columns([3, 3, 2, 1])
 sliders[0].slider("Layer", 0, max(layers - 1, 1), key=f"{P}.layer", disabled=layers < 2)
 sliders[1].slider("Head", 0, max(heads - 1, 1), key=f"{P}.head", disabled=heads < 2)
 sliders[2].selectbox("Long inputs", LONG, key=f"{P}.long",
-                     help=f"auto: a full heatmap up to {views.LONG_AT} tokens, top-k edges beyond.")
+                     help=f"auto: a full heatmap up to {heatmap.LONG_AT} tokens, top-k edges beyond.")
 sliders[3].number_input("k", 1, 64, key=f"{P}.k", help="Keys kept per query in top-k mode.")
-options = more.position_options(n)
+options = inputs.position_options(n)
 fmt = (lambda i: "automatic" if i < 0 else f"{i}: {att.tokens[i]}") if att else str
 cells = st.columns(2)
 cells[0].selectbox("Query token (row) to explain", options, key=f"{P}.query", format_func=fmt)
@@ -57,30 +47,24 @@ cells[1].selectbox("Key token (column)", options, key=f"{P}.key", format_func=fm
 state = write_url(AttentionState, P)
 if att is None:
     st.subheader("Compare")
-    more.compare_controls(st, 1, str)  # drawn anyway: a widget missing from a run loses its state
+    compare.controls(1, str)  # drawn anyway: a widget missing from a run loses its state
     st.stop()
 
-views.notices(att, state)
+inputs.notices(att, state)
 if state.view == "heatmap":
-    views.heatmap_view(att, state)
+    heatmap.show(att, state)
 elif state.view == "grid":
-    views.grid_view(att, state)
+    grid.show(att, state)
 else:
-    views.bertviz_view(att, state, "head" if state.view == "head view" else "model")
+    bertviz_view.show(att, state, "head" if state.view == "head view" else "model")
 
-auto_q, target, claim = views.question_targets(att, state.text)
-plain = [i for i in range(len(att.tokens)) if not att.special[i]] or [0]
-query = state.query if state.query >= 0 else (auto_q if auto_q >= 0 else plain[-1])
-key = state.key if state.key >= 0 else (target if target >= 0 else
-                                        int(att.weights[state.layer, state.head, query].argmax()))
-name = loaded.spec.title
-
-st.subheader(f"Where does “{att.tokens[query].strip() or att.tokens[query]}” look?")
-views.focus_panel(att, state, query, target if state.query < 0 else -1, name, claim)
+cell = pick_cell(att, state.text, state.layer, state.head, state.query, state.key)
+st.subheader(f"Where does “{att.tokens[cell.query].strip() or att.tokens[cell.query]}” look?")
+focus.show(att, state, cell, loaded.spec.title)
 st.subheader("Show the work for one cell")
-more.work_panel(att, state, query, key)
+show_work.show(att, state, cell.query, cell.key)
 st.subheader("Head patterns, measured")
-more.tags_panel(att, state)
+head_tags.show(att, state)
 st.subheader("Compare")
-more.compare_controls(st, n, fmt)
-more.compare_panel(att, state)
+compare.controls(n, fmt)
+compare.show(att, state)

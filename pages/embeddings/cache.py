@@ -5,14 +5,15 @@ import streamlit as st
 
 from explorer.core import projections
 from explorer.core.sentence_vectors import sentence_vectors
-from explorer.embeddings import vectors
+from explorer.embeddings.contextual import Contextual, contextual_vectors
+from explorer.embeddings.words import UnitSpace, background_rows, unit_space
 from pages.shared import model_cache
 
 
 @st.cache_resource(show_spinner="Normalising 400,000 GloVe vectors (once per server)...")
-def space() -> vectors.UnitSpace:
+def space() -> UnitSpace:
     """GloVe with unit-length rows, built once."""
-    return vectors.unit_space(model_cache.glove().obj)
+    return unit_space(model_cache.glove().obj)
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,7 +25,7 @@ def umap_warmup() -> projections.UmapWarmup:
 @st.cache_data(show_spinner=False, max_entries=16)
 def background(n: int, exclude: tuple[str, ...]) -> list[int]:
     """Rows of the n most frequent alphabetic GloVe words, minus `exclude`."""
-    return vectors.background_rows(space(), n, exclude)
+    return background_rows(space(), n, exclude)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -43,7 +44,7 @@ def sentences(texts: tuple[str, ...]):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def contextual(model_key: str, word: str, texts: tuple[str, ...]) -> vectors.Contextual:
+def contextual(model_key: str, word: str, texts: tuple[str, ...]) -> Contextual:
     """One word's per-layer hidden states in each sentence."""
     model, tok = (model_cache.causal_lm() if model_key == "smollm2" else model_cache.encoder()).obj
-    return vectors.contextual(model, tok, word, list(texts), device=model_cache.device())
+    return contextual_vectors(model, tok, word, list(texts), device=model_cache.device())

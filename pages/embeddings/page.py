@@ -1,15 +1,16 @@
 """Embedding space: GloVe words, analogies, axes, neighbours; MiniLM sentences; contextual vectors."""
 import streamlit as st
 
-from explorer.embeddings.state import MODES, EmbeddingsState
 from explorer.core.sources import ModelUnavailable
-from pages.embeddings import cache
-from pages.embeddings.model_modes import contextual_mode, sentences_mode
-from pages.embeddings.word_modes import analogy_mode, axes_mode, neighbours_mode, words_mode
+from explorer.embeddings.state import MODES, EmbeddingsState
+from pages.embeddings import analogy, axes, cache, contextual, neighbours, sentences, words
 from pages.shared.url_state import read_widgets, sync_widgets, write_url
 
 MODE_LABELS = {"words": "Words", "analogy": "Analogy", "axes": "Semantic axes",
                "neighbours": "Neighbours", "sentences": "Sentences", "contextual": "Contextual"}
+GLOVE_MODES = {"words": words.show, "analogy": analogy.show, "axes": axes.show,
+               "neighbours": neighbours.show}
+MODEL_MODES = {"sentences": sentences.show, "contextual": contextual.show}
 INTRO = {
     "words": "Each GloVe word is a list of 50 numbers. Nearby words were used in similar "
              "contexts. The picture squeezes 50 dimensions into 2 or 3, so it always lies a "
@@ -37,13 +38,12 @@ mode = st.session_state.get("emb.mode") or "words"
 st.caption(INTRO[mode])
 
 try:
-    if mode in ("sentences", "contextual"):
-        (sentences_mode if mode == "sentences" else contextual_mode)(state)
+    if mode in MODEL_MODES:
+        MODEL_MODES[mode](state)
     else:
         with st.spinner("Loading GloVe (400,000 words)..."):
             space = cache.space()
-        {"words": words_mode, "analogy": analogy_mode, "axes": axes_mode,
-         "neighbours": neighbours_mode}[mode](state, space)
+        GLOVE_MODES[mode](state, space)
 except ModelUnavailable as err:
     st.error(f"A model this mode needs is missing: {err}")
 

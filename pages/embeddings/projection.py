@@ -2,23 +2,17 @@
 from __future__ import annotations
 
 import html
-import re
 
 import numpy as np
 import streamlit as st
 
+from explorer.core.projections import CAPS, Projection
+from explorer.embeddings import figures
 from explorer.embeddings.presets import coords_csv
-from explorer.embeddings import figures as figs
-from explorer.core.projections import CAPS
 from pages.embeddings import cache
 
 METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 PNG = {"toImageButtonOptions": {"format": "png", "filename": "embedding-space", "scale": 2}}
-
-
-def md(text: str) -> str:
-    """User text made literal inside Streamlit markdown (no links, emphasis or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", text)
 
 
 def projection_controls(state) -> None:
@@ -69,21 +63,24 @@ def effective_method(state, n_points: int) -> str:
     return "pca"
 
 
-def project(x: np.ndarray, state, keep: tuple[int, ...] = ()):
+def project(x: np.ndarray, state, keep: tuple[int, ...] = ()) -> Projection:
     """Cached projection with the page's settings and progress for slow methods."""
     method = effective_method(state, len(x))
     label = f"{METHOD_LABELS[method]} of {len(x):,} points in {state.dims}-D..."
     with st.spinner(label, show_time=True):
         return cache.project(x, method, state.dims, state.seed, state.n_neighbors,
-                                  state.min_dist, state.perplexity, state.metric, keep)
+                             state.min_dist, state.perplexity, state.metric, keep)
 
 
-def show_projection(proj, labels: list[str], groups: list[str], focus: np.ndarray,
+def show_projection(proj: Projection, labels: list[str], groups: list[str], focus: np.ndarray | None,
                     name: str, key: str, text_len: int = 60) -> str | None:
-    """Draw the scatter with its honesty notes and exports; return a clicked label."""
+    """Draw the scatter with its honesty notes and exports; return a clicked label.
+
+    focus: [point] bool, True for named points (None: every point is named).
+    """
     shown = [labels[i] for i in proj.rows]
-    fig = figs.projection_figure(proj.coords, shown, [groups[i] for i in proj.rows],
-                                 focus[proj.rows], text_len=text_len)
+    fig = figures.projection_figure(proj.coords, shown, [groups[i] for i in proj.rows],
+                                    None if focus is None else focus[proj.rows], text_len=text_len)
     event = st.plotly_chart(fig, width="stretch", config=PNG, key=key,
                             on_select="rerun" if proj.coords.shape[1] == 2 else "ignore",
                             selection_mode="points")
@@ -107,7 +104,7 @@ def _clicked(event, fig) -> str | None:
     return None
 
 
-def _honesty(proj) -> None:
+def _honesty(proj: Projection) -> None:
     """How much the picture lies: sampling, fallbacks and the trust score."""
     for note in proj.notes:
         st.info(note, icon=":material/info:")

@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from explorer.attention import bertviz as B
+from explorer.attention import bertviz, figures
+from explorer.attention.matrices import top_k_edges
 from explorer.attention.state import AttentionState
-from explorer.attention import figures as F
 
 EVIL = "</script><script>alert(1)</script>"
 
@@ -21,7 +21,7 @@ def _weights(layers=2, heads=3, n=5, seed=0):
 def test_head_view_escapes_token_text():
     """Check a '</script>' token cannot close the script block: only our own tags contain '</script'."""
     tokens = ("[CLS]", EVIL, "a&b", "<img src=x onerror=alert(2)>", "[SEP]")
-    page = B.head_view_html(_weights(), tokens)
+    page = bertviz.head_view_html(_weights(), tokens)
     assert page.html.count("</script") == 5  # d3, jQuery, require.js, the AMD shim, bertviz
     assert EVIL not in page.html and "<img src=x" not in page.html
     assert "\\u003c/script\\u003e" in page.html and "const params = PYTHON_PARAMS" not in page.html
@@ -30,7 +30,7 @@ def test_head_view_escapes_token_text():
 def test_head_view_is_offline_and_round_trips_params():
     """Check no CDN URL remains, the params JSON parses back with rounded weights and the tokens."""
     w = _weights()
-    page = B.head_view_html(w, tuple("abcde"), B.BertvizConfig(decimals=2), layer=1)
+    page = bertviz.head_view_html(w, tuple("abcde"), bertviz.BertvizConfig(decimals=2), layer=1)
     assert "cdnjs" not in page.html and not re.search(r"<script[^>]+src=", page.html)
     raw = re.search(r"const params = (\{.*?\}); // HACK", page.html, re.S).group(1)
     params = json.loads(raw)
@@ -41,17 +41,17 @@ def test_head_view_is_offline_and_round_trips_params():
 
 def test_caps_tokens_and_trims_layers():
     """Check tokens are capped with the count kept and layers trimmed around the chosen one."""
-    page = B.head_view_html(_weights(6, 4, 70), tuple(f"t{i}" for i in range(70)),
-                            B.BertvizConfig(max_tokens=64, max_cells=2 * 4 * 64 * 64), layer=5)
+    page = bertviz.head_view_html(_weights(6, 4, 70), tuple(f"t{i}" for i in range(70)),
+                                  bertviz.BertvizConfig(max_tokens=64, max_cells=2 * 4 * 64 * 64), layer=5)
     assert page.capped and page.tokens_shown == 64 and page.tokens_total == 70
     assert page.layers == (4, 5)
     with pytest.raises(ValueError):
-        B.BertvizConfig(max_tokens=1)
+        bertviz.BertvizConfig(max_tokens=1)
 
 
 def test_model_view_params():
     """Check the model view lists every head and is also free of CDN references."""
-    page = B.model_view_html(_weights(2, 3, 4), tuple("abcd"))
+    page = bertviz.model_view_html(_weights(2, 3, 4), tuple("abcd"))
     assert '"include_heads":[0,1,2]' in page.html and '"total_heads":3' in page.html
     assert "cdnjs" not in page.html and not page.capped
 
@@ -64,16 +64,16 @@ def test_bertviz_reference_size_is_exact_and_grows_with_n_squared():
                                             "right_text": list(tokens)}], "default_filter": "0",
                              "root_div_id": "bertviz-" + "0" * 32, "layer": None, "heads": None,
                              "include_layers": [0, 1]}))
-    js = len(B._asset("head_view.js")) + 400
-    assert abs(B.bertviz_reference_bytes(w, tokens) - js - direct) <= 8
-    big = B.bertviz_reference_bytes(_weights(2, 2, 32), tokens * 2) - js
+    js = len(bertviz._asset("head_view.js")) + 400
+    assert abs(bertviz.bertviz_reference_bytes(w, tokens) - js - direct) <= 8
+    big = bertviz.bertviz_reference_bytes(_weights(2, 2, 32), tokens * 2) - js
     assert 3.5 < big / direct < 4.5
 
 
 def test_heatmap_escapes_labels_and_masks_future():
     """Check token labels are escaped, unique per position, and the causal triangle is blank."""
     m = np.tril(np.ones((3, 3), np.float32)) / np.arange(1, 4)[:, None]
-    fig = F.heatmap(m, ("<b>x</b>", "the", "the"), causal=True)
+    fig = figures.heatmap(m, ("<b>x</b>", "the", "the"), causal=True)
     trace = fig.data[0]
     assert list(trace.x) == ["0 &lt;b&gt;x&lt;/b&gt;", "1 the", "2 the"]
     z = np.array(trace.z, dtype=float)
@@ -83,19 +83,17 @@ def test_heatmap_escapes_labels_and_masks_future():
 
 def test_edges_figure_payload_is_small_for_512_tokens():
     """Check the top-8 edge view of a 512-token matrix stays far below the full heatmap's size."""
-    from explorer.attention.extract import top_k_edges
-
     m = _weights(1, 1, 512)[0, 0]
     e = top_k_edges(m, 8)
     tokens = tuple(f"w{i}" for i in range(512))
-    edges = len(F.edges_figure(e.query, e.key, e.weight, tokens).to_json())
-    full = len(F.heatmap(m, tokens).to_json())
+    edges = len(figures.edges_figure(e.query, e.key, e.weight, tokens).to_json())
+    full = len(figures.heatmap(m, tokens).to_json())
     assert len(e.weight) == 512 * 8 and edges < full / 3
 
 
 def test_grid_has_one_clickable_marker_per_head():
     """Check the grid mosaic has layers x heads markers in row-major (layer, head) order."""
-    fig = F.grid_figure(_weights(3, 4, 30), np.full((3, 4), "broad"))
+    fig = figures.grid_figure(_weights(3, 4, 30), np.full((3, 4), "broad"))
     marks = fig.data[1]
     assert len(marks.x) == 12 and marks.hovertext[5].startswith("layer 1, head 1")
     assert np.array(fig.data[0].z).shape == (3 * 25, 4 * 25)  # 30 tokens pooled to 24 + gap

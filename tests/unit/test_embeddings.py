@@ -1,15 +1,19 @@
-"""Unit tests for explorer.embeddings.vectors: GloVe lookup, neighbours, analogies, axes, MiniLM, contextual."""
+"""Unit tests for explorer.embeddings words, arithmetic and contextual: GloVe lookup, neighbours,
+analogies, axes, the points drawn, and contextual vectors from MiniLM and SmolLM2."""
 import numpy as np
 import pytest
 
-from explorer.embeddings import vectors as emb
 from explorer.core.models import WordVectors
+from explorer.embeddings.arithmetic import analogy_points, offset_cosine, place_on_axes, solve_analogy
+from explorer.embeddings.contextual import contextual_vectors, peak_layer, sense_labels, sense_separation
+from explorer.embeddings.presets import ANALOGIES, WORD_GROUPS, WORD_SETS
+from explorer.embeddings.words import background_rows, lookup, nearest, unit_space, word_neighbours, word_points
 
 
 @pytest.fixture(scope="module")
 def space(glove):
     """GloVe with unit rows, built once for this module."""
-    return emb.unit_space(glove)
+    return unit_space(glove)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +28,7 @@ def toy():
     """A 4-word space small enough to work out by hand."""
     words = ("east", "north", "west", "northeast")
     vectors = np.array([[1, 0], [0, 2], [-3, 0], [1, 1]], dtype=np.float32)
-    return emb.unit_space(WordVectors(words, vectors, {w: i for i, w in enumerate(words)}))
+    return unit_space(WordVectors(words, vectors, {w: i for i, w in enumerate(words)}))
 
 
 def test_unit_rows_have_length_one(space):
@@ -35,9 +39,9 @@ def test_unit_rows_have_length_one(space):
 
 def test_toy_neighbours_by_hand(toy):
     """Check cosine and euclidean neighbours of a hand-made vector."""
-    cos = emb.nearest(toy, np.array([1.0, 0.1], np.float32), k=2, metric="cosine")
+    cos = nearest(toy, np.array([1.0, 0.1], np.float32), k=2, metric="cosine")
     assert cos.words == ("east", "northeast")
-    euc = emb.nearest(toy, np.array([0.0, 1.9], np.float32), k=2, metric="euclidean")
+    euc = nearest(toy, np.array([0.0, 1.9], np.float32), k=2, metric="euclidean")
     assert euc.words == ("north", "northeast")
     assert euc.scores[0] == pytest.approx(0.1, abs=1e-5)  # |(0,2) - (0,1.9)|
     assert euc.scores[1] == pytest.approx(np.hypot(1, 0.9), abs=1e-5)
@@ -47,7 +51,7 @@ def test_toy_neighbours_by_hand(toy):
 @pytest.mark.parametrize("word", ["frog", "paris", "computer"])
 def test_neighbours_match_brute_force(space, brute, metric, word):
     """Check argpartition neighbours equal a full sort of brute-force distances."""
-    got = emb.word_neighbours(space, word, k=15, metric=metric)
+    got = word_neighbours(space, word, k=15, metric=metric)
     vecs, norms = brute
     q = vecs[space.index[word]]
     if metric == "cosine":
@@ -63,21 +67,21 @@ def test_neighbours_match_brute_force(space, brute, metric, word):
 
 def test_k_as_large_as_the_vocabulary(toy):
     """Check asking for every word returns all but the excluded ones, best first."""
-    result = emb.nearest(toy, np.array([1.0, 0.0], np.float32), k=4, exclude=("west",))
+    result = nearest(toy, np.array([1.0, 0.0], np.float32), k=4, exclude=("west",))
     assert result.words == ("east", "northeast", "north")
 
 
 def test_bad_metric_and_k_raise(toy):
     """Check invalid metric or k raise ValueError."""
     with pytest.raises(ValueError):
-        emb.nearest(toy, np.ones(2, np.float32), metric="manhattan")
+        nearest(toy, np.ones(2, np.float32), metric="manhattan")
     with pytest.raises(ValueError):
-        emb.nearest(toy, np.ones(2, np.float32), k=0)
+        nearest(toy, np.ones(2, np.float32), k=0)
 
 
 def test_king_man_woman_is_queen(space):
     """Check king - man + woman -> queen (about 0.852) once inputs are excluded."""
-    result = emb.solve_analogy(space, "King", "man", "woman", k=5)
+    result = solve_analogy(space, "King", "man", "woman", k=5)
     assert result.words[0] == "queen"
     assert result.scores[0] == pytest.approx(0.852, abs=0.005)
     assert not {"king", "man", "woman"} & set(result.words)
@@ -86,18 +90,18 @@ def test_king_man_woman_is_queen(space):
 
 def test_paris_france_italy_is_rome(space):
     """Check paris - france + italy -> rome."""
-    assert emb.solve_analogy(space, "paris", "france", "italy").words[0] == "rome"
+    assert solve_analogy(space, "paris", "france", "italy").words[0] == "rome"
 
 
 def test_analogy_unknown_word_raises(space):
     """Check an unknown analogy word raises KeyError naming it."""
     with pytest.raises(KeyError, match="qwzxv"):
-        emb.solve_analogy(space, "king", "qwzxv", "woman")
+        solve_analogy(space, "king", "qwzxv", "woman")
 
 
 def test_lookup_reports_missing_duplicates_and_spellings(space):
     """Check lookup lower-cases, de-duplicates and suggests close spellings."""
-    found = emb.lookup(space, ["King", " queen ", "king", "qeen", "<b>x</b>", ""])
+    found = lookup(space, ["King", " queen ", "king", "qeen", "<b>x</b>", ""])
     assert found.found == ("king", "queen")
     assert found.duplicates == ("king",)
     assert found.missing == ("qeen", "<b>x</b>")
@@ -106,20 +110,20 @@ def test_lookup_reports_missing_duplicates_and_spellings(space):
 
 def test_axes_by_hand(toy):
     """Check axis coordinates are cosines with the (to - from) direction."""
-    place = emb.place_on_axes(toy, ("north", "northeast"), (("west", "east"),))
+    place = place_on_axes(toy, ("north", "northeast"), (("west", "east"),))
     assert place.axes == ("west → east",)
     assert place.coords[:, 0] == pytest.approx([0.0, np.sqrt(0.5)], abs=1e-6)
 
 
 def test_axes_on_glove_gender(space):
     """Check queen lies further toward 'woman' than king on the man -> woman axis."""
-    place = emb.place_on_axes(space, ("king", "queen"), (("man", "woman"),))
+    place = place_on_axes(space, ("king", "queen"), (("man", "woman"),))
     assert place.coords[1, 0] > place.coords[0, 0]
 
 
 def test_background_rows_are_frequent_alphabetic_words(space):
     """Check background rows skip punctuation and excluded words, in frequency order."""
-    rows = emb.background_rows(space, 5, exclude=("of",))
+    rows = background_rows(space, 5, exclude=("of",))
     assert [space.words[r] for r in rows] == ["the", "to", "and", "in", "a"]
 
 
@@ -131,11 +135,11 @@ SENSES = ("river", "river", "money", "money")
 def test_contextual_minilm_separates_senses_after_layer_0(minilm, cpu):
     """Check MiniLM's 'bank' senses separate more at the last layer than at layer 0."""
     model, tok = minilm
-    ctx = emb.contextual(model, tok, "bank", RIVER + ["No match here."], device=cpu)
+    ctx = contextual_vectors(model, tok, "bank", RIVER + ["No match here."], device=cpu)
     assert ctx.vectors.shape == (7, 4, 384)
     assert ctx.skipped == ("No match here.",)
     assert ctx.tokens[0] == ("bank",)
-    sep = emb.sense_separation(ctx.similarity, SENSES)
+    sep = sense_separation(ctx.similarity, SENSES)
     assert sep[-1] > sep[0] + 0.05
     assert np.allclose(np.diagonal(ctx.similarity, axis1=1, axis2=2), 1.0, atol=1e-4)
 
@@ -143,7 +147,7 @@ def test_contextual_minilm_separates_senses_after_layer_0(minilm, cpu):
 def test_contextual_decoder_ignores_later_words(smollm2, cpu):
     """Check SmolLM2's 'bank' vector is identical when only words after it differ."""
     model, tok = smollm2
-    ctx = emb.contextual(model, tok, "bank", ["I went to the bank of the river.",
+    ctx = contextual_vectors(model, tok, "bank", ["I went to the bank of the river.",
                                                "I went to the bank to get money."], device=cpu)
     assert ctx.vectors.shape[0] == model.config.num_hidden_layers + 1
     assert np.allclose(ctx.vectors[:, 0], ctx.vectors[:, 1], atol=1e-4)
@@ -153,23 +157,21 @@ def test_contextual_without_word_raises(minilm, cpu):
     """Check a word absent from every sentence gives a clear ValueError."""
     model, tok = minilm
     with pytest.raises(ValueError, match="no sentence contains"):
-        emb.contextual(model, tok, "zebra", ["A cat sat."], device=cpu)
+        contextual_vectors(model, tok, "zebra", ["A cat sat."], device=cpu)
     with pytest.raises(ValueError):
-        emb.contextual(model, tok, "  ", ["A cat sat."], device=cpu)
+        contextual_vectors(model, tok, "  ", ["A cat sat."], device=cpu)
 
 
 def test_sense_separation_by_hand():
     """Check separation = mean within-sense cosine - mean across-sense cosine."""
     sim = np.array([[[1.0, 0.9, 0.1], [0.9, 1.0, 0.3], [0.1, 0.3, 1.0]]], np.float32)
-    sep = emb.sense_separation(sim, ("a", "a", "b"))
+    sep = sense_separation(sim, ("a", "a", "b"))
     assert sep[0] == pytest.approx(0.9 - 0.2)
-    assert np.isnan(emb.sense_separation(sim, ("a", "b", "c"))).all()
+    assert np.isnan(sense_separation(sim, ("a", "b", "c"))).all()
 
 
 def test_presets_are_in_glove_and_coloured(space):
     """Check every preset word and analogy word is in GloVe and every preset word has a colour group."""
-    from explorer.embeddings.presets import ANALOGIES, WORD_GROUPS, WORD_SETS
-
     preset_words = {w for words in WORD_SETS.values() for w in words}
     analogy_words = {w for triple in ANALOGIES.values() for w in triple}
     assert all(w in space.index for w in preset_words | analogy_words)
@@ -178,7 +180,45 @@ def test_presets_are_in_glove_and_coloured(space):
 
 def test_offset_cosine_by_hand_and_on_glove(toy, space):
     """Check offset parallelism: hand case is exact, king/queen vs man/woman is partial."""
-    assert emb.offset_cosine(toy, "west", "east", "west", "east") == pytest.approx(1.0)
-    assert emb.offset_cosine(toy, "east", "north", "north", "east") == pytest.approx(-1.0)
-    par = emb.offset_cosine(space, "man", "king", "woman", "queen")
+    assert offset_cosine(toy, "west", "east", "west", "east") == pytest.approx(1.0)
+    assert offset_cosine(toy, "east", "north", "north", "east") == pytest.approx(-1.0)
+    par = offset_cosine(space, "man", "king", "woman", "queen")
     assert 0.2 < par < 0.95
+
+
+def test_word_points_put_typed_words_first_then_background(toy):
+    """Check the Words view's points: typed words named and grouped, background rows grey, raw vectors."""
+    points = word_points(toy, ("north", "east"), [3])
+    assert points.labels == ("north", "east", "northeast")
+    assert points.groups == ("your words", "your words", "background")
+    assert points.focus.tolist() == [True, True, False] and points.named == (0, 1)
+    np.testing.assert_array_equal(points.vectors, [[0, 2], [1, 0], [1, 1]])
+
+
+def test_word_points_use_preset_colour_groups(space):
+    """Check a preset word gets its preset group rather than 'your words'."""
+    points = word_points(space, ("king", "zebra"))
+    assert points.groups[0] == WORD_GROUPS["king"] and points.vectors.shape == (2, 50)
+
+
+def test_analogy_points_are_unit_rows_with_roles(space):
+    """Check the analogy picture's points: a, b, c, answers then the target, every row of length 1."""
+    result = solve_analogy(space, "king", "man", "woman", k=3)
+    points = analogy_points(space, result)
+    assert points.labels == ("king", "man", "woman", *result.words, "a − b + c")
+    assert points.roles == ("a", "b", "c", "answer", "other", "other", "target")
+    np.testing.assert_allclose(np.linalg.norm(points.unit, axis=1), 1.0, atol=1e-5)
+    target = result.target / np.linalg.norm(result.target)
+    np.testing.assert_allclose(points.unit[-1], target, atol=1e-6)
+
+
+def test_peak_layer_and_sense_labels_by_hand():
+    """Check the peak layer ignores NaN, -1 when nothing is scored, and unlabelled lines get numbers."""
+    assert peak_layer(np.array([0.1, np.nan, 0.4, 0.2])) == 2
+    assert peak_layer(np.full(3, np.nan)) == -1
+
+    class Kept:
+        sentences = ("b c", "a bank")
+
+    labels = sense_labels(Kept(), ("no word", "a bank", "b c"), ("x", "", "river"))
+    assert labels == ("river", "sentence 2")

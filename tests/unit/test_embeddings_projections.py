@@ -3,10 +3,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explorer.core import projections as proj
+from explorer.core import projections
+from explorer.embeddings import figures
 from explorer.embeddings.presets import coords_csv, parse_csv, parse_labelled, parse_words
 from explorer.embeddings.state import EmbeddingsState
-from explorer.embeddings import figures as figs
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def blobs():
 @pytest.fixture(scope="module")
 def warm():
     """The background UMAP warm-up, waited for (it must finish, not hang)."""
-    w = proj.UmapWarmup(large=False).start()  # the large-fit stage is measured in bench/
+    w = projections.UmapWarmup(large=False).start()  # the large-fit stage is measured in bench/
     assert w.wait(timeout=240)
     return w
 
@@ -36,7 +36,7 @@ def test_umap_warmup_finishes(warm):
 @pytest.mark.parametrize("dims", [2, 3])
 def test_projection_shapes(blobs, warm, method, dims):
     """Check every method returns [point, dims] coordinates and a trust score."""
-    p = proj.project(blobs, proj.ProjectionConfig(method, dims, perplexity=10))
+    p = projections.project(blobs, projections.ProjectionConfig(method, dims, perplexity=10))
     assert p.coords.shape == (60, dims) and p.method == method
     assert p.shown == p.total == 60 and 0.0 <= p.trust <= 1.0
 
@@ -44,10 +44,10 @@ def test_projection_shapes(blobs, warm, method, dims):
 @pytest.mark.parametrize("method", ["umap", "tsne"])
 def test_seed_reproducibility(blobs, warm, method):
     """Check the same seed gives identical coordinates (t-SNE starts from PCA, so only UMAP moves with the seed)."""
-    cfg = proj.ProjectionConfig(method, 2, seed=3, perplexity=10)
-    a, b = proj.project(blobs, cfg), proj.project(blobs, cfg)
+    cfg = projections.ProjectionConfig(method, 2, seed=3, perplexity=10)
+    a, b = projections.project(blobs, cfg), projections.project(blobs, cfg)
     assert np.array_equal(a.coords, b.coords)
-    c = proj.project(blobs, proj.ProjectionConfig(method, 2, seed=4, perplexity=10))
+    c = projections.project(blobs, projections.ProjectionConfig(method, 2, seed=4, perplexity=10))
     assert np.allclose(a.coords, c.coords) == (method == "tsne")
 
 
@@ -56,7 +56,7 @@ def test_seed_reproducibility(blobs, warm, method):
 def test_one_or_two_points_do_not_crash(method, n):
     """Check 1-2 points fall back to PCA with a note and finite coordinates."""
     x = np.arange(n * 5, dtype=np.float32).reshape(n, 5)
-    p = proj.project(x, proj.ProjectionConfig(method, 3))
+    p = projections.project(x, projections.ProjectionConfig(method, 3))
     assert p.coords.shape == (n, 3) and np.isfinite(p.coords).all()
     assert p.method == "pca" and (method == "pca" or "used PCA" in p.notes[0])
     assert p.trust is None
@@ -66,7 +66,7 @@ def test_trustworthiness_of_a_plane_is_one():
     """Check PCA of points lying in a 2-D plane inside 10-D scores trust 1.0."""
     rng = np.random.default_rng(1)
     plane = rng.normal(size=(200, 2)) @ rng.normal(size=(2, 10))
-    p = proj.project(plane, proj.ProjectionConfig("pca", 2, metric="euclidean"))
+    p = projections.project(plane, projections.ProjectionConfig("pca", 2, metric="euclidean"))
     assert p.trust == pytest.approx(1.0)
     assert p.explained.sum() == pytest.approx(1.0, abs=1e-6)
 
@@ -74,13 +74,13 @@ def test_trustworthiness_of_a_plane_is_one():
 def test_trust_is_lower_for_a_lossy_picture():
     """Check squashing isotropic 50-D noise to 2-D scores well below 1."""
     x = np.random.default_rng(2).normal(size=(300, 50))
-    p = proj.project(x, proj.ProjectionConfig("pca", 2, metric="euclidean"))
+    p = projections.project(x, projections.ProjectionConfig("pca", 2, metric="euclidean"))
     assert p.trust < 0.8
 
 
 def test_sampling_keeps_named_rows_and_says_so(blobs):
     """Check sampling above the cap keeps `keep` rows and notes 'showing N of M'."""
-    p = proj.project(blobs, proj.ProjectionConfig("pca", 2, max_points=10), keep=(0, 59))
+    p = projections.project(blobs, projections.ProjectionConfig("pca", 2, max_points=10), keep=(0, 59))
     assert p.shown == 10 and p.total == 60
     assert {0, 59} <= set(p.rows.tolist())
     assert any("showing 10 of 60" in n for n in p.notes)
@@ -88,9 +88,9 @@ def test_sampling_keeps_named_rows_and_says_so(blobs):
 
 def test_sample_rows_is_seeded():
     """Check the same seed samples the same rows and all rows show under the cap."""
-    assert np.array_equal(proj.sample_rows(1000, 50, seed=1), proj.sample_rows(1000, 50, seed=1))
-    assert not np.array_equal(proj.sample_rows(1000, 50, seed=1), proj.sample_rows(1000, 50, seed=2))
-    assert np.array_equal(proj.sample_rows(30, 50), np.arange(30))
+    assert np.array_equal(projections.sample_rows(1000, 50, seed=1), projections.sample_rows(1000, 50, seed=1))
+    assert not np.array_equal(projections.sample_rows(1000, 50, seed=1), projections.sample_rows(1000, 50, seed=2))
+    assert np.array_equal(projections.sample_rows(30, 50), np.arange(30))
 
 
 @pytest.mark.parametrize("bad", [dict(method="lda"), dict(dims=4), dict(metric="l1"),
@@ -99,13 +99,13 @@ def test_sample_rows_is_seeded():
 def test_config_validation(bad):
     """Check invalid projection settings raise ValueError."""
     with pytest.raises(ValueError):
-        proj.ProjectionConfig(**bad)
+        projections.ProjectionConfig(**bad)
 
 
 def test_empty_input_raises():
     """Check projecting nothing raises a clear ValueError."""
     with pytest.raises(ValueError, match="at least one"):
-        proj.project(np.zeros((0, 5)), proj.ProjectionConfig())
+        projections.project(np.zeros((0, 5)), projections.ProjectionConfig())
 
 
 def test_parse_words_and_labelled_lines():
@@ -148,19 +148,19 @@ def test_state_round_trip_and_clamping():
 def test_figures_escape_labels_and_use_webgl():
     """Check 2-D scatter is WebGL, 3-D is Scatter3d, and HTML in labels is escaped."""
     coords = np.random.default_rng(0).normal(size=(3, 2))
-    fig = figs.projection_figure(coords, ["<script>x</script>", "b", "c"], ["g"] * 3,
-                                 np.array([True, True, False]))
+    fig = figures.projection_figure(coords, ["<script>x</script>", "b", "c"], ["g"] * 3,
+                                    np.array([True, True, False]))
     assert {type(t) for t in fig.data} == {go.Scattergl}
     assert "&lt;script&gt;x&lt;/script&gt;" in fig.data[1].text
-    fig3 = figs.projection_figure(np.zeros((2, 3)), ["a", "b"], ["g", "g"], np.ones(2, bool))
-    assert isinstance(fig3.data[0], go.Scatter3d)
+    fig3 = figures.projection_figure(np.zeros((2, 3)), ["a", "b"], ["g", "g"])
+    assert isinstance(fig3.data[0], go.Scatter3d) and len(fig3.data) == 1  # no focus given: all named
 
 
 def test_analogy_figure_draws_parallelogram():
     """Check the analogy figure draws both offset sides and marks a - b + c."""
     coords = np.array([[1, 1], [0, 0], [0, 1], [1, 2], [0.9, 1.9]], float)
-    fig = figs.analogy_figure(coords, ["king", "man", "woman", "queen", "a-b+c"],
-                              ["a", "b", "c", "answer", "target"])
+    fig = figures.analogy_figure(coords, ["king", "man", "woman", "queen", "a-b+c"],
+                                 ["a", "b", "c", "answer", "target"])
     names = [t.name for t in fig.data]
     assert "offset b → a" in names and "same offset c → answer" in names
     assert "a − b + c" in names
@@ -169,15 +169,15 @@ def test_analogy_figure_draws_parallelogram():
 def test_pca_default_shows_every_point_above_other_caps():
     """Check PCA is not sampled at 12,000 points while t-SNE is capped and says so."""
     x = np.random.default_rng(3).normal(size=(12_000, 4)).astype(np.float32)
-    assert proj.project(x, proj.ProjectionConfig("pca")).shown == 12_000
-    rows = proj.sample_rows(12_000, proj.CAPS["tsne"], keep=(5,), seed=0)
-    assert len(rows) == proj.CAPS["tsne"] and 5 in rows
+    assert projections.project(x, projections.ProjectionConfig("pca")).shown == 12_000
+    rows = projections.sample_rows(12_000, projections.CAPS["tsne"], keep=(5,), seed=0)
+    assert len(rows) == projections.CAPS["tsne"] and 5 in rows
 
 
 def test_long_labels_are_cut_on_chart_but_whole_on_hover():
     """Check sentence labels are shortened on the chart and complete in the hover."""
     sentence = "The cat curled up on the warm windowsill."
-    fig = figs.projection_figure(np.zeros((1, 2)), [sentence], ["animals"], np.ones(1, bool),
-                                 text_len=18)
+    fig = figures.projection_figure(np.zeros((1, 2)), [sentence], ["animals"], np.ones(1, bool),
+                                    text_len=18)
     assert len(fig.data[0].text[0]) == 18 and fig.data[0].text[0].endswith("…")
     assert fig.data[0].hovertext[0] == sentence

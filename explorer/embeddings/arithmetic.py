@@ -1,0 +1,100 @@
+"""Arithmetic on word vectors: analogies (a − b + c) and semantic axes (man → woman).
+
+Answers are computed in all 50 dimensions; the points returned for drawing
+are unit vectors, so a linear projection (PCA) compares directions only.
+
+Example:
+    >>> solve_analogy(space, "king", "man", "woman").words[0]
+    'queen'
+    >>> place_on_axes(space, ("king", "queen"), (("man", "woman"),)).coords[:, 0]   # [word]
+    array([-0.19,  0.2 ], dtype=float32)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.embeddings.words import UnitSpace, nearest, vectors_for
+
+
+@dataclass(frozen=True)
+class Analogy:
+    """a - b + c, answered by cosine over all words except the three inputs."""
+
+    a: str
+    b: str
+    c: str
+    target: np.ndarray  # [dim] unit(a) - unit(b) + unit(c)
+    words: tuple[str, ...]  # best answers first
+    scores: np.ndarray  # [k] cosine(answer, target)
+    with_inputs: tuple[str, ...]  # top answers if the inputs were NOT excluded
+
+
+def solve_analogy(space: UnitSpace, a: str, b: str, c: str, k: int = 5) -> Analogy:
+    """Solve a - b + c (king - man + woman); raises KeyError for an unknown word."""
+    a, b, c = (w.strip().lower() for w in (a, b, c))
+    for word in (a, b, c):
+        if word not in space.index:
+            raise KeyError(word)
+    # 3CosAdd on unit vectors (as gensim's most_similar): each word counts equally
+    va, vb, vc = (space.unit[space.index[w]] for w in (a, b, c))
+    target = va - vb + vc  # [dim]
+    best = nearest(space, target, k, "cosine", (a, b, c), f"{a} - {b} + {c}")
+    naive = nearest(space, target, 3, "cosine", (), "")
+    return Analogy(a, b, c, target, best.words, best.scores, naive.words)
+
+
+def offset_cosine(space: UnitSpace, b: str, a: str, c: str, d: str) -> float:
+    """How parallel the offsets b -> a and c -> d are in the full space (1 = parallel).
+
+    The drawn parallelogram is a 2-D shadow; this is the real 50-D answer.
+    """
+    u = space.vectors[space.index[a]] - space.vectors[space.index[b]]  # [dim]
+    v = space.vectors[space.index[d]] - space.vectors[space.index[c]]  # [dim]
+    return float(u @ v / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-12))
+
+
+@dataclass(frozen=True)
+class AnalogyPoints:
+    """The analogy's words and its target as unit vectors, ready for a 2-D or 3-D picture."""
+
+    labels: tuple[str, ...]  # a, b, c, the answers (best first), then 'a − b + c'
+    roles: tuple[str, ...]  # 'a', 'b', 'c', 'answer', 'other' for the runners-up, 'target'
+    unit: np.ndarray  # [point, dim] each row scaled to L2 length 1
+
+
+def analogy_points(space: UnitSpace, result: Analogy) -> AnalogyPoints:
+    """a, b, c, the answers and the target a − b + c, each scaled to length 1."""
+    words = (result.a, result.b, result.c, *result.words)
+    x = np.vstack([vectors_for(space, words), result.target])  # [point, dim]
+    unit = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    roles = ("a", "b", "c", "answer", *["other"] * (len(result.words) - 1), "target")
+    return AnalogyPoints((*words, "a − b + c"), roles, unit.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class AxisPlacement:
+    """Words placed on directions defined by word pairs (man -> woman)."""
+
+    words: tuple[str, ...]
+    axes: tuple[str, ...]  # "man → woman" per axis
+    coords: np.ndarray  # [word, axis] cosine(word, pole_b - pole_a)
+
+
+def place_on_axes(space: UnitSpace, words: tuple[str, ...],
+                  axes: tuple[tuple[str, str], ...]) -> AxisPlacement:
+    """Project unit word vectors on each unit axis (b - a); unknown words raise KeyError."""
+    if not axes:
+        raise ValueError("give at least one axis (two different words)")
+    dirs = []
+    for low, high in axes:
+        for word in (low, high):
+            if word not in space.index:
+                raise KeyError(word)
+        d = space.vectors[space.index[high]] - space.vectors[space.index[low]]
+        dirs.append(d / max(float(np.linalg.norm(d)), 1e-12))
+    rows = [space.index[w] for w in words]
+    coords = space.unit[rows] @ np.stack(dirs, axis=1)  # [word, axis]
+    names = tuple(f"{low} → {high}" for low, high in axes)
+    return AxisPlacement(tuple(words), names, coords.astype(np.float32))

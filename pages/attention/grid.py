@@ -1,0 +1,32 @@
+"""Every head of the model as a thumbnail, layers x heads; a click opens one as the big heatmap."""
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.attention import figures
+from explorer.attention.extract import Attention
+from pages.attention import cache
+from pages.attention.charts import show_chart
+from pages.attention.inputs import model_args
+
+P = "attn"
+
+
+def _pick() -> None:
+    """Callback: a click on a thumbnail selects and enlarges that head."""
+    points = st.session_state["attn_grid"].selection.get("points", [])
+    heads = st.session_state.get("_attn_heads", 1)
+    marks = [p for p in points if p.get("curve_number") == 1]  # curve 1: one marker per head, row-major
+    if marks:
+        index = int(marks[0]["point_index"])
+        st.session_state[f"{P}.layer"], st.session_state[f"{P}.head"] = divmod(index, heads)
+        st.session_state[f"{P}.view"], st.session_state[f"{P}.show"] = "heatmap", "head"
+
+
+def show(att: Attention, state) -> None:
+    """Every head as a thumbnail, tagged with its measured pattern; clicking one enlarges it."""
+    st.session_state["_attn_heads"] = att.shape[1]
+    tags = cache.head_patterns(*model_args(state), state.text).tags if len(att.tokens) >= 3 else None
+    fig = figures.grid_figure(att.weights, tags, selected=(state.layer, state.head))
+    st.caption("Rows are layers, columns are heads. Click a thumbnail to open it as the big heatmap.")
+    show_chart(fig, "attn_grid", on_select=_pick, selection_mode="points")
