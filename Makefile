@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test bench install install-dev models chromium unit apptest e2e cloud-check clean
 
 run: models  ## install, prepare the bundled models, serve the app on :8501
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) deploy/serve.py --server.port $(PORT)
 
 test: install-dev models chromium  ## install everything, then run every test layer
 	$(PY) -m pytest tests/unit tests/app tests/e2e

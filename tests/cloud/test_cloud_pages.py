@@ -47,3 +47,19 @@ def test_models_page_lists_which_models_need_the_hub(page: Page, cloud_url: str)
     expect(main).to_contain_text("models loaded")
     expect(page.locator(ALERT).filter(has_text="SmolLM2").first).to_contain_text("hub")
     expect(page.locator(ALERT).filter(has_text="GloVe")).to_have_count(0)
+
+
+def test_deep_link_as_first_request_has_no_page_not_found_notice(browser):
+    """Check a fresh Cloud server whose first visitor arrives by a deep link shows that page and no notice."""
+    import os
+
+    from tests.cloud.conftest import CLOUD_OPTIONS
+    from tests.e2e._server import streamlit_server
+
+    with streamlit_server({"HF_HUB_OFFLINE": "1"}, python=os.environ["CLOUD_PYTHON"],
+                          script="deploy/streamlit-cloud/streamlit_app.py", options=CLOUD_OPTIONS) as (url, _):
+        page = browser.new_page()
+        open_app(page, f"{url}/tokenizer?text=hello")
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text("Tokenizer inspector")
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        page.close()

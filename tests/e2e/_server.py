@@ -41,9 +41,14 @@ def _wait_healthy(url: str, proc: subprocess.Popen, deadline_s: float = 90) -> N
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, python: str = sys.executable,
                      script: str = "app.py", options: tuple[str, ...] = ()):
-    """Run `streamlit run <script>` from the repository root on a free loopback port; yield (url, process)."""
+    """Serve `script` from the repository root on a free loopback port; yield (url, process).
+
+    app.py is served the way `make run` serves it (deploy/serve.py); any other
+    entry point (the Cloud one) with a plain `streamlit run`.
+    """
     port = _free_port()
-    cmd = [python, "-m", "streamlit", "run", script, "--server.port", str(port),
+    launch = ["deploy/serve.py"] if script == "app.py" else ["-m", "streamlit", "run", script]
+    cmd = [python, *launch, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", *options]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})

@@ -39,10 +39,12 @@ def _shot(name):
 
 
 def test_deep_link_as_first_request_keeps_the_app_menu(browser):
-    """Check a fresh server whose first visitor opens a shared page link shows the app's menu.
+    """Check a fresh server whose first visitor opens a shared page link shows that page, the menu, no notice.
 
-    With the UI folder named pages/, Streamlit's legacy auto-discovery ran the page
-    file without app.py (every module listed in the menu, no wide layout).
+    With page files directly in pages/, Streamlit's legacy auto-discovery ran the
+    page without app.py (every module listed in the menu, no wide layout); with
+    only folders there, it still put "Page not found" over the right page until
+    deploy/serve.py told Streamlit up front that st.navigation routes the app.
     """
     from pages.shared.nav import available_pages
     from tests.e2e._server import streamlit_server
@@ -54,4 +56,6 @@ def test_deep_link_as_first_request_keeps_the_app_menu(browser):
         expect(nav).to_have_count(len(available_pages()))
         expect(nav.filter(has_text="Neural-net playground")).to_have_count(1)
         expect(nav.filter(has_text="cache")).to_have_count(0)
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text("Models")
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         page.close()
