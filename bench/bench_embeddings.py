@@ -21,7 +21,7 @@ import json, sys, time
 from explorer.core import models
 from explorer.embeddings import words
 space = words.unit_space(models.load_glove().obj)
-x = space.vectors[words.background_rows(space, int(sys.argv[2]))]
+x = space.raw(words.background_rows(space, int(sys.argv[2])))
 t1 = time.perf_counter()
 from explorer.core import projections  # sklearn import counts as cold; umap's happens in the fit
 cfg = projections.ProjectionConfig(sys.argv[1], max_points=400_000)
@@ -35,7 +35,7 @@ import json, sys, time
 from explorer.core import models, projections
 from explorer.embeddings import words
 space = words.unit_space(models.load_glove().obj)
-x = space.vectors[words.background_rows(space, 10_000)]
+x = space.raw(words.background_rows(space, 10_000))
 w = projections.UmapWarmup(large=True).start()
 w.wait(); t0 = time.perf_counter(); w.large_done.wait(); large = time.perf_counter() - t0
 p = projections.project(x, projections.ProjectionConfig("umap"))
@@ -59,7 +59,7 @@ def _neighbours() -> list[Result]:
     space = words.unit_space(wv)
     build = time.perf_counter() - start
     rng = np.random.default_rng(0)
-    queries = space.vectors[rng.integers(0, 50_000, 20)]
+    queries = space.raw(rng.integers(0, 50_000, 20))
     out = [Result("GloVe: normalise 400,000 x 50 once", build, "s", "cached per server")]
     for metric in words.METRICS:
         secs = median_seconds(lambda: [words.nearest(space, q, 10, metric) for q in queries],

@@ -50,8 +50,8 @@ def offset_cosine(space: UnitSpace, b: str, a: str, c: str, d: str) -> float:
 
     The drawn parallelogram is a 2-D shadow; this is the real 50-D answer.
     """
-    u = space.vectors[space.index[a]] - space.vectors[space.index[b]]  # [dim]
-    v = space.vectors[space.index[d]] - space.vectors[space.index[c]]  # [dim]
+    va, vb, vc, vd = space.raw([space.index[w] for w in (a, b, c, d)])
+    u, v = va - vb, vd - vc  # [dim] each
     return float(u @ v / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-12))
 
 
@@ -92,7 +92,8 @@ def place_on_axes(space: UnitSpace, words: tuple[str, ...],
         for word in (low, high):
             if word not in space.index:
                 raise KeyError(word)
-        d = space.vectors[space.index[high]] - space.vectors[space.index[low]]
+        high_v, low_v = space.raw([space.index[high], space.index[low]])
+        d = high_v - low_v
         dirs.append(d / max(float(np.linalg.norm(d)), 1e-12))
     rows = [space.index[w] for w in words]
     coords = space.unit[rows] @ np.stack(dirs, axis=1)  # [word, axis]

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import mmap
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,22 +24,38 @@ SUGGEST_VOCAB = 50_000  # difflib over the most frequent words only: fast and re
 
 @dataclass(frozen=True)
 class UnitSpace:
-    """GloVe rows and their unit-length copies, built once per server."""
+    """GloVe as unit-length rows and their lengths, built once per server (80 MB).
+
+    A raw row is unit * norm, so the raw 400,000 x 50 matrix is never kept twice.
+    """
 
     words: tuple[str, ...]
-    index: dict[str, int]
-    vectors: np.ndarray  # [word, dim] raw GloVe vectors
-    unit: np.ndarray  # [word, dim] each row divided by its L2 norm
-    sq_norms: np.ndarray  # [word] squared L2 norm of each raw row
+    index: dict[str, int]  # shared with the loaded WordVectors: read-only
+    unit: np.ndarray  # [word, dim] each row divided by its L2 norm, C-contiguous
+    norms: np.ndarray  # [word] L2 norm of each raw row
+
+    def raw(self, rows) -> np.ndarray:
+        """The raw GloVe vectors of `rows` ([row, dim]), as unit * norm."""
+        return self.unit[rows] * self.norms[rows, None]
 
 
-def unit_space(wv) -> UnitSpace:
-    """Normalise every GloVe row once (about 80 MB) so a query is one mat-vec."""
-    vectors = np.ascontiguousarray(wv.vectors, dtype=np.float32)  # [word, dim]
-    norms = np.linalg.norm(vectors, axis=1)  # [word]
-    unit = vectors / np.maximum(norms, 1e-12)[:, None]
-    return UnitSpace(tuple(wv.words), dict(wv.index), vectors, unit.astype(np.float32),
-                     (norms ** 2).astype(np.float32))
+def unit_space(wv, chunk: int = 50_000) -> UnitSpace:
+    """Normalise every GloVe row once, reading the memory-mapped file a chunk at a time."""
+    n, dim = wv.vectors.shape
+    unit, norms = np.empty((n, dim), np.float32), np.empty(n, np.float32)
+    for start in range(0, n, chunk):
+        block = np.asarray(wv.vectors[start:start + chunk], dtype=np.float32)  # [word, dim]
+        norms[start:start + chunk] = np.linalg.norm(block, axis=1)
+        unit[start:start + chunk] = block / np.maximum(norms[start:start + chunk], 1e-12)[:, None]
+    _release_pages(wv.vectors)
+    return UnitSpace(tuple(wv.words), wv.index, unit, norms)
+
+
+def _release_pages(array: np.ndarray) -> None:
+    """Let the kernel drop a read-only memory map's pages from this process (re-read on use)."""
+    mm = getattr(array, "_mmap", None)
+    if mm is not None and hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        mm.madvise(mmap.MADV_DONTNEED)
 
 
 @dataclass(frozen=True)
@@ -83,8 +100,8 @@ def _scores(space: UnitSpace, vec: np.ndarray, metric: str) -> np.ndarray:
     """Score every row against `vec`: higher is closer ([word])."""
     if metric == "cosine":
         return space.unit @ (vec / max(float(np.linalg.norm(vec)), 1e-12))
-    # -|x - q|^2 = 2 x.q - |x|^2 - |q|^2: one mat-vec, no [word, dim] temporary
-    return 2.0 * (space.vectors @ vec) - space.sq_norms - float(vec @ vec)
+    # -|x - q|^2 = 2 x.q - |x|^2 - |q|^2 with x = unit * norm: one mat-vec, no [word, dim] temporary
+    return 2.0 * space.norms * (space.unit @ vec) - space.norms ** 2 - float(vec @ vec)
 
 
 def nearest(space: UnitSpace, vec: np.ndarray, k: int = 10, metric: str = "cosine",
@@ -111,12 +128,12 @@ def word_neighbours(space: UnitSpace, word: str, k: int = 10, metric: str = "cos
     word = word.strip().lower()
     if word not in space.index:
         raise KeyError(word)
-    return nearest(space, space.vectors[space.index[word]], k, metric, (word,), word)
+    return nearest(space, space.raw(space.index[word]), k, metric, (word,), word)
 
 
 def vectors_for(space: UnitSpace, words: tuple[str, ...]) -> np.ndarray:
     """Raw vectors of known words, [word, dim]."""
-    return space.vectors[[space.index[w] for w in words]]
+    return space.raw([space.index[w] for w in words])
 
 
 def background_rows(space: UnitSpace, n: int, exclude: tuple[str, ...] = ()) -> list[int]:
@@ -152,4 +169,4 @@ def word_points(space: UnitSpace, words: tuple[str, ...], background: list[int] 
     labels = tuple(space.words[r] for r in rows)
     groups = tuple(WORD_GROUPS.get(w, "your words") for w in words) + ("background",) * len(background)
     focus = np.arange(len(rows)) < len(words)
-    return WordPoints(labels, groups, space.vectors[rows], focus)
+    return WordPoints(labels, groups, space.raw(rows), focus)

@@ -17,9 +17,9 @@ def space(glove):
 
 
 @pytest.fixture(scope="module")
-def brute(space):
-    """GloVe in float64 with row norms, for reference distances."""
-    vecs = space.vectors.astype(np.float64)
+def brute(glove):
+    """GloVe in float64 straight from the file, with row norms, for reference distances."""
+    vecs = np.asarray(glove.vectors, dtype=np.float64)
     return vecs, np.linalg.norm(vecs, axis=1)
 
 
@@ -35,6 +35,14 @@ def test_unit_rows_have_length_one(space):
     """Check every normalised GloVe row has L2 norm 1."""
     norms = np.linalg.norm(space.unit[:: 997], axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+def test_raw_rows_come_back_from_unit_times_norm(space, glove):
+    """Check unit * norm gives GloVe's stored rows, and the space keeps no second raw copy."""
+    rows = np.arange(0, 400_000, 4_999)
+    np.testing.assert_allclose(space.raw(rows), np.asarray(glove.vectors[rows]), rtol=1e-5, atol=1e-6)
+    held = space.unit.nbytes + space.norms.nbytes
+    assert held < 82e6 and space.unit.flags.c_contiguous and space.index is glove.index
 
 
 def test_toy_neighbours_by_hand(toy):
@@ -192,7 +200,7 @@ def test_word_points_put_typed_words_first_then_background(toy):
     assert points.labels == ("north", "east", "northeast")
     assert points.groups == ("your words", "your words", "background")
     assert points.focus.tolist() == [True, True, False] and points.named == (0, 1)
-    np.testing.assert_array_equal(points.vectors, [[0, 2], [1, 0], [1, 1]])
+    np.testing.assert_allclose(points.vectors, [[0, 2], [1, 0], [1, 1]], atol=1e-6)
 
 
 def test_word_points_use_preset_colour_groups(space):
