@@ -3,7 +3,14 @@
 `adapt(key, obj)` wraps whatever `explorer.core.models.load_tokenizer` returned;
 `Adapter.tokenize(text, config)` returns a `Tokenized` record with, per
 token, its ID, the vocab piece (with Ġ / ▁ / ## markers), the exact bytes it
-stands for and its byte span in the UTF-8 text.
+stands for, its byte span in the UTF-8 text, and where it came from: added by
+the tokenizer, a control token parsed from typed text, or text.
+
+Typed control-token strings follow `explorer.core.encoding`'s one rule:
+`config.control="library"` reproduces each library's default (Hugging Face
+parses them as control tokens; tiktoken refuses the text, kept in
+`Tokenized.refused` beside the plain-text reading), `"text"` reads them as
+plain text.
 
 Example:
     >>> tok = adapt("gpt2", models.load_tokenizer("gpt2").obj)
@@ -19,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from explorer.core.encoding import CONTROL_MODES, ControlTokenRefused, encode
 from explorer.tokenizers.byte_pieces import from_alphabet, locate, to_alphabet
+from explorer.tokenizers.plain_text import hf_plain_added, origins
 
 MAX_CHARS = 20_000  # longer inputs are refused with this limit named, never truncated
 MAX_IDS = 5_000  # ids accepted by decode()
@@ -36,10 +45,13 @@ class TokenizeConfig:
 
     add_special_tokens: bool = True
     max_chars: int = MAX_CHARS
+    control: str = "library"  # typed control-token strings: "library" (its default) or "text"
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_chars <= 1_000_000:
             raise ValueError(f"max_chars must be 1..1,000,000, got {self.max_chars}")
+        if self.control not in CONTROL_MODES:
+            raise ValueError(f"control must be one of {CONTROL_MODES}, got {self.control!r}")
 
 
 def check_text(text: str, max_chars: int = MAX_CHARS) -> str:
@@ -71,6 +83,16 @@ class Tokenized:
     pieces: tuple[str, ...]  # [token] vocab entry as stored, with Ġ / ▁ / ## markers
     raw: tuple[bytes, ...]  # [token] the bytes the token stands for
     context: int | None = None  # tokens the model can attend to
+    typed: np.ndarray | None = None  # [token] bool: a control token parsed from typed text
+    spelled: np.ndarray | None = None  # [token] bool: a piece of a typed control string read as text
+    n_strings: int = 0  # control-token strings found in the text
+    control: str = "library"  # how typed control strings were read (CONTROL_MODES)
+    refused: str = ""  # the library's refusal (tiktoken); the tokens are then the plain-text reading
+
+    def __post_init__(self) -> None:
+        for name in ("typed", "spelled"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(len(self.ids), dtype=bool))
 
     @property
     def n_tokens(self) -> int:
@@ -83,6 +105,16 @@ class Tokenized:
     @property
     def n_words(self) -> int:
         return len(self.text.split())
+
+    @property
+    def n_added(self) -> int:
+        """Tokens the tokenizer added itself ([CLS], [SEP], BOS)."""
+        return int(self.added.sum())
+
+    @property
+    def n_typed(self) -> int:
+        """Control tokens that came from control-token text the user typed."""
+        return int(self.typed.sum())
 
     def stats(self) -> dict[str, float | int | None]:
         """Counts: tokens, characters, bytes per token, tokens per word, context used."""
@@ -112,11 +144,18 @@ class Adapter:
     def tokenize(self, text: str, config: TokenizeConfig = TokenizeConfig()) -> Tokenized:
         """Encode `text` and locate every token's bytes in it."""
         check_text(text, config.max_chars)
-        ids, pieces, raw, added, offsets = self._encode(text, config.add_special_tokens)
+        refused = ""
+        try:
+            ids, pieces, raw, added, offsets = self._encode(text, config.add_special_tokens, config.control)
+        except ControlTokenRefused as err:  # shown as what it is, beside the plain-text reading
+            refused = str(err)
+            ids, pieces, raw, added, offsets = self._encode(text, config.add_special_tokens, "text")
         starts, ends = locate(text, raw, added, offsets)
-        return Tokenized(self.key, self.title, text, np.asarray(ids, dtype=np.int64),
-                         starts, ends, np.asarray(added, dtype=bool), tuple(pieces),
-                         tuple(raw), self.context)
+        ids, added = np.asarray(ids, dtype=np.int64), np.asarray(added, dtype=bool)
+        marks = origins(self.obj, text, ids, starts, ends, added)
+        return Tokenized(self.key, self.title, text, ids, starts, ends, added, tuple(pieces),
+                         tuple(raw), self.context, marks.typed, marks.spelled, marks.n_strings,
+                         config.control, refused)
 
     def check_ids(self, ids: list[int]) -> list[int]:
         """Raise ValueError naming IDs outside the vocabulary."""
@@ -163,9 +202,9 @@ class TiktokenAdapter(Adapter):
     def _special_ids(self) -> set[int]:
         return {self.obj.encode_single_token(s) for s in self.obj.special_tokens_set}
 
-    def _encode(self, text: str, add_special: bool):
-        # User text that spells '<|endoftext|>' is plain text here, never a control token.
-        ids = list(self.obj.encode_ordinary(text))
+    def _encode(self, text: str, add_special: bool, control: str):
+        # "library" is tiktoken's encode(): a typed '<|endoftext|>' raises ControlTokenRefused.
+        ids = encode(self.obj, text, add_special_tokens=False, control=control)
         added = [False] * len(ids)
         if add_special and self.key in BOS:
             ids, added = [self.obj.encode_single_token(BOS[self.key])] + ids, [True] + added
@@ -214,7 +253,11 @@ class HFAdapter(Adapter):
         pre = getattr(self.obj.backend_tokenizer, "pre_tokenizer", None)
         return "ByteLevel" in repr(pre)
 
-    def _encode(self, text: str, add_special: bool):
+    def _encode(self, text: str, add_special: bool, control: str):
+        if control == "text":  # typed control strings as plain text, [CLS]/[SEP] still added
+            ids, added, offsets = hf_plain_added(self.obj, text, add_special)
+            pieces = self.obj.convert_ids_to_tokens(ids)
+            return ids, pieces, [self.raw_of(i, p) for i, p in zip(ids, pieces)], added, offsets
         enc = self.obj(text, add_special_tokens=add_special, return_offsets_mapping=True,
                        return_special_tokens_mask=True, return_attention_mask=False,
                        return_token_type_ids=False, verbose=False)
@@ -248,23 +291,3 @@ def adapt(key: str, obj: Any, title: str | None = None, context: int | None = No
     """Wrap a loaded tokenizer object in the matching adapter."""
     cls = TiktokenAdapter if hasattr(obj, "decode_single_token_bytes") else HFAdapter
     return cls(key, title or key, obj, context)
-
-
-def load_hub(hub_id: str) -> HFAdapter:
-    """A tokenizer from a user-typed hub id; fails fast with a clear message offline."""
-    from transformers import AutoTokenizer
-
-    from explorer.core.encoding import freeze_defaults
-    from explorer.core.sources import ModelUnavailable, require_typed_hub
-
-    hub_id = require_typed_hub(hub_id, "This hub tokenizer")
-    try:
-        obj = AutoTokenizer.from_pretrained(hub_id, trust_remote_code=False)
-    except (OSError, ValueError) as err:
-        raise ModelUnavailable(f"Could not load the tokenizer '{hub_id}' from the hub: {err}") from err
-    if not getattr(obj, "is_fast", False):
-        raise ModelUnavailable(f"'{hub_id}' has no fast tokenizer, so byte offsets are unknown.")
-    freeze_defaults(obj)
-    limit = getattr(obj, "model_max_length", None)
-    context = int(limit) if isinstance(limit, int) and limit < 10_000_000 else None
-    return HFAdapter(f"hub:{hub_id}", hub_id, obj, context)

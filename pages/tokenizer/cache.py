@@ -9,6 +9,7 @@ from explorer.tokenizers.batch import Batch, BatchConfig, make_batch
 from explorer.tokenizers.chat import ChatConfig, ChatView, chat_view
 from explorer.tokenizers.decode import Decoded
 from explorer.tokenizers.decode import decode as decode_ids
+from explorer.tokenizers.hub import load_hub
 from pages.shared import model_cache
 
 LOAD_ERRORS = (ValueError, ModelUnavailable, OSError)  # bad text or IDs, a missing or unreachable tokenizer
@@ -28,26 +29,27 @@ def _builtin_adapter(key: str) -> adapters.Adapter:
 # Typed hub tokenizers: a few at a time, the least recently used goes.
 @st.cache_resource(show_spinner="Loading a tokenizer from the hub...", max_entries=hub_max_models(), ttl=3600)
 def _hub_adapter(hub_id: str) -> adapters.Adapter:
-    return adapters.load_hub(hub_id)
+    return load_hub(hub_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def tokenize(key: str, text: str, add_special: bool) -> adapters.Tokenized:
-    """Tokenized record of `text`."""
-    return adapter(key).tokenize(text, adapters.TokenizeConfig(add_special_tokens=add_special))
+def tokenize(key: str, text: str, add_special: bool, control: str = "library") -> adapters.Tokenized:
+    """Tokenized record of `text`; `control` says how typed control-token strings are read."""
+    config = adapters.TokenizeConfig(add_special_tokens=add_special, control=control)
+    return adapter(key).tokenize(text, config)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def batch(key: str, texts: tuple[str, ...], padding: str, max_length: int,
-          truncation: bool, side: str, add_special: bool) -> Batch:
+          truncation: bool, side: str, add_special: bool, control: str = "library") -> Batch:
     """Padded batch with its attention mask."""
-    config = BatchConfig(padding, max_length, truncation, side, add_special)
+    config = BatchConfig(padding, max_length, truncation, side, add_special, control)
     return make_batch(adapter(key), list(texts), config)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def chat(key: str, user: str, system: str, generation_prompt: bool) -> ChatView:
-    """Chat-template view."""
+    """Chat-template view, read both ways (typed control strings as the library does, and as text)."""
     return chat_view(adapter(key), ChatConfig(user, system, generation_prompt))
 
 

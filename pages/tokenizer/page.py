@@ -14,7 +14,8 @@ st.markdown(
     "vocabulary and hands the model their **IDs**. Here real tokenizers (GPT-2, GPT-4's "
     "cl100k, GPT-4o's o200k, Llama-3, Qwen3, BERT WordPiece, SmolLM2, Phi-3 SentencePiece) "
     "cut the same text, so you can see where they agree, what the IDs are, which special "
-    "tokens they add, and how a batch is padded for a model."
+    "tokens they add, what they do with control tokens typed as text, and how a batch is "
+    "padded for a model."
 )
 
 sync_widgets(TokenizerState, "tok")  # also keeps every mode's settings while its widgets are hidden

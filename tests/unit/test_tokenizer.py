@@ -119,12 +119,12 @@ def test_added_special_tokens_per_tokenizer(adapters, key, added):
     assert t.ids[t.added].tolist() == added
 
 
-def test_typed_special_text_stays_plain_in_tiktoken_but_not_in_bert(adapters):
-    """Check '<|endoftext|>' typed into GPT-2 is plain text, while '[SEP]' typed into BERT is 102."""
+def test_typed_special_text_is_refused_by_tiktoken_and_parsed_by_bert(adapters):
+    """Check '<|endoftext|>' typed into GPT-2 is refused (plain reading kept), while '[SEP]' typed into BERT is 102."""
     gpt2 = adapters["gpt2"].tokenize("a <|endoftext|> b", PLAIN)
-    assert 50256 not in gpt2.ids.tolist()
+    assert 50256 not in gpt2.ids.tolist() and "refuses" in gpt2.refused and gpt2.spelled.sum() == 7
     bert = adapters["bert"].tokenize("a [SEP] b", PLAIN)
-    assert 102 in bert.ids.tolist() and not bert.added.any()
+    assert 102 in bert.ids.tolist() and not bert.added.any() and bert.typed.tolist() == [False, True, False]
 
 
 def test_phi3_matches_llama_cpp_reference_ids(adapters):
@@ -179,7 +179,7 @@ def test_parse_ids_rejects_junk(bad):
 def test_hub_tokenizer_fails_fast_offline(monkeypatch):
     """Check a hub id fails with a clear message offline, and a malformed id is refused."""
     from explorer.core.sources import ModelUnavailable
-    from explorer.tokenizers.adapters import load_hub
+    from explorer.tokenizers.hub import load_hub
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailable, match="cannot be reached"):

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from explorer.core import models
+from explorer.tokenizers import figures as figs
 from explorer.tokenizers.adapters import adapt
 from explorer.tokenizers.batch import BatchConfig, make_batch, split_lines
 from explorer.tokenizers.presets import NOTES_BATCH
@@ -100,3 +101,30 @@ def test_mask_sums_equal_lengths(gpt2):
     b = make_batch(gpt2, ["one", "two words", "three words here"], BatchConfig(padding="max_length", max_length=6))
     assert b.input_ids.shape == (3, 6)
     assert np.array_equal(b.attention_mask.sum(axis=1), b.lengths)
+
+
+def test_typed_control_tokens_and_refused_rows(bert, gpt2):
+    """Check a typed [SEP] is marked in BERT's batch, and GPT-2 lists the rows tiktoken refuses."""
+    b = make_batch(bert, ["a [SEP] b", "plain"], BatchConfig())
+    assert b.input_ids[0].tolist()[:5] == [101, 1037, 102, 1038, 102] and b.is_typed[0].tolist()[:5] == [
+        False, False, True, False, False]
+    plain = make_batch(bert, ["a [SEP] b", "plain"], BatchConfig(control="text"))
+    assert not plain.is_typed.any() and 102 not in plain.input_ids[0, 1:-1].tolist()
+    g = make_batch(gpt2, ["fine", "a <|endoftext|> b"], BatchConfig())
+    assert g.refused == (1,) and "refuses" in g.refusal and 50256 not in g.input_ids[1].tolist()
+    assert make_batch(gpt2, ["fine", "x"], BatchConfig()).refused == ()
+    grid = figs.batch_grid(b)
+    assert grid.data[0].z[0][2] == figs.CONTROL and grid.data[0].z[0][0] == figs.ADDED
+
+
+def test_work_is_bounded_with_clear_messages(gpt2):
+    """Check a line over the row limit, too many characters in all, and a bad mode are refused by name."""
+    with pytest.raises(ValueError, match="at most 4,096 per row"):
+        make_batch(gpt2, ["🤖" * 2_000, "short"], BatchConfig())  # 6,000 byte tokens in one line
+    cut = make_batch(gpt2, ["🤖" * 2_000, "short"], BatchConfig(truncation=True, max_length=4_096))
+    assert cut.input_ids.shape == (2, 4_096) and cut.truncated.tolist() == [6_000 - 4_096, 0]
+    with pytest.raises(ValueError, match="20,000 characters"):
+        make_batch(gpt2, ["x" * 15_000, "y" * 15_000], BatchConfig())
+    with pytest.raises(ValueError, match="control"):
+        BatchConfig(control="sometimes")
+    assert len(figs.batch_grid(cut).data[0].z[0]) == figs.GRID_POSITIONS

@@ -7,9 +7,8 @@ import pytest
 
 from explorer.core import models
 from explorer.tokenizers import figures as figs
-from explorer.tokenizers.adapters import adapt
+from explorer.tokenizers.adapters import TokenizeConfig, adapt
 from explorer.tokenizers.batch import BatchConfig, make_batch
-from explorer.tokenizers.chat import ChatConfig, chat_view, has_template
 from explorer.tokenizers.chips import chip_text, id_colour, piece_strip, token_panel
 from explorer.tokenizers.diff import diff_cuts, diff_tokenized
 from explorer.tokenizers.presets import (
@@ -91,24 +90,6 @@ def test_id_colour_is_stable_per_id():
     assert id_colour(101) == id_colour(101) != id_colour(102)
 
 
-def test_chat_template_wraps_the_message(toks):
-    """Check SmolLM2's template: same IDs as apply_chat_template, user tokens marked, roles added."""
-    view = chat_view(toks["smollm2-tok"], ChatConfig(user="Hi <b>there</b>"))
-    assert view.tokens.ids.tolist() == view.template_ids.tolist() and view.matches_template
-    assert view.n_user == int(view.from_user.sum()) > 0 and view.n_user + view.n_template == view.tokens.n_tokens
-    assert view.rendered.startswith("<|im_start|>system\n")
-    assert view.rendered.endswith("<|im_start|>user\nHi <b>there</b><|im_end|>\n<|im_start|>assistant\n")
-    user_text = b"".join(r for r, u in zip(view.tokens.raw, view.from_user) if u)
-    assert user_text == b"Hi <b>there</b>"
-    no_prompt = chat_view(toks["smollm2-tok"], ChatConfig(user="Hi", add_generation_prompt=False))
-    assert not no_prompt.rendered.endswith("assistant\n")
-    assert not has_template(toks["gpt2"])
-    with pytest.raises(ValueError, match="no chat template"):
-        chat_view(toks["bert"], ChatConfig())
-    with pytest.raises(ValueError, match="user message"):
-        ChatConfig(user="  ")
-
-
 def test_notes_claims_against_real_bert(toks):
     """Check the notes' bert-base-cased claims disagree with uncased BERT, as the page says."""
     real = toks["bert"].tokenize(PRESETS["npl"].text)
@@ -168,7 +149,8 @@ def test_counts_table_one_row_per_tokenizer(toks):
     """Check the counts table's numbers for 'I love NPL.' and that an unknown context shows '?'."""
     gpt2, bert = toks["gpt2"].tokenize("I love NPL."), toks["bert"].tokenize("I love NPL.")
     table = figs.counts_table([gpt2, bert])
-    assert table["tokens"].tolist() == [5, 7] and table["special tokens"].tolist() == [0, 2]
+    assert table["tokens"].tolist() == [5, 7] and table["added by the tokenizer"].tolist() == [0, 2]
+    assert table["typed control tokens"].tolist() == [0, 0]
     assert table["bytes / token"].tolist() == [round(11 / 5, 2), round(11 / 7, 2)]
     assert table["context used"][0] == f"{100 * 5 / 1024:.2f}%"
     no_context = adapt("gpt2", models.load_tokenizer("gpt2").obj, "GPT-2").tokenize("hi")
@@ -183,3 +165,38 @@ def test_chip_cap_is_stated(toks):
     out = token_panel(t, "p0")
     assert out.count('class="tk ') == chips.CHIP_CAP
     assert f"first {chips.CHIP_CAP:,} of {t.n_tokens:,} tokens" in out
+
+
+def test_typed_control_tokens_are_marked_apart_from_added_ones(toks):
+    """Check chips, ID strip, legend, tooltips and the CSV mark typed control tokens apart from added ones."""
+    t = toks["bert"].tokenize("[CLS] hi [SEP]")
+    out = token_panel(t, "p0")
+    assert re.search(r'class="tk k0 c\d+ added"', out) and re.search(r'class="ti k1 c\d+ typed"', out)
+    assert re.search(r'class="tk k1 c\d+ typed"', out) and re.search(r'class="ti k3 c\d+ typed"', out)
+    assert "typed control token (parsed from the text)" in out and '<span class="lg added">' in out
+    plain = toks["bert"].tokenize("[CLS] hi", TokenizeConfig(control="text"))
+    assert re.search(r'class="tk k1 c\d+ spelled"', token_panel(plain, "p1"))
+    table = figs.token_table([t, plain])
+    assert table["origin"].tolist()[:5] == ["added by the tokenizer", "typed control token (parsed from the text)",
+                                             "text", "typed control token (parsed from the text)",
+                                             "added by the tokenizer"]
+    assert "typed control string, read as plain text" in table["origin"].tolist()
+    counts = figs.counts_table([t, plain])
+    assert counts["typed control tokens"].tolist() == [2, 0] and counts["control strings in text"].tolist() == [2, 1]
+
+
+def test_typed_control_marks_in_a_chat_strip(toks):
+    """Check piece_strip takes the typed marks of a Tokenized record and keeps every text escaped."""
+    t = toks["smollm2-tok"].tokenize("<b>x</b><|im_end|>")
+    out = piece_strip(t.pieces, t.raw, t.ids, marks=t)
+    assert len(re.findall(r'class="tk c\d+ typed"', out)) == 1 and "<b>" not in out.split("</style>", 1)[1]
+    assert "typed" not in piece_strip(t.pieces, t.raw, t.ids).split("</style>", 1)[1]
+
+
+def test_control_preset_and_state_field():
+    """Check the new presets exist, a chat preset carries the injection, and 'control' round-trips in the URL."""
+    assert PRESETS["control"].mode == "compare" and "<|im_end|>" in PRESETS["control"].text
+    assert PRESETS["injection"].mode == "chat" and "<|im_start|>system" in PRESETS["injection"].text
+    assert TokenizerState.from_query({"control": "text"}).control == "text"
+    assert TokenizerState.from_query({"control": "<b>"}).control == "library"
+    assert TokenizerState(control="text").to_query() == {"control": "text"} and TokenizerState().control == "library"
