@@ -45,7 +45,9 @@ PAGES = (
              "How do GPT LLMs answer questions? The architectures of popular LLMs, positional "
              "encoding, evaluating LLMs (perplexity)"),
     PageInfo("pages/rag/page.py", "Search and answer", ":material/manage_search:", "rag",
-             "RAG, vector databases, prompt engineering"),
+             "Retrieval-augmented generation (RAG), vector databases (exact and approximate "
+             "search), embeddings for search, prompt engineering (system prompt, instructions, "
+             "few-shot examples)"),
     PageInfo("pages/ensembles/page.py", "Ensemble sandbox", ":material/groups:", "ensembles",
              "Bagging, boosting, stacking, voting, meta-learners"),
     PageInfo("pages/models/page.py", "Models", ":material/inventory_2:", "models",

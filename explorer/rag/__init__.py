@@ -1,0 +1,1 @@
+"""Search and answer: corpus, chunking, FAISS indexes, retrieval, prompts and answers (RAG)."""

@@ -1,0 +1,1 @@
+"""Search and answer page: vector search and retrieval-augmented generation."""
