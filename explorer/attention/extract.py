@@ -4,6 +4,13 @@ Every array is named by its dimensions. The core record is
 `Attention.weights`: [layer, head, query_pos, key_pos], each row a softmax
 over keys (sums to 1; in a decoder the keys after the query are exactly 0).
 The matrices drawn from it live in `matrices`, head tags in `patterns`.
+Any family in explorer.core.families works; for an encoder-decoder this is
+the encoder's self-attention (the decoder and cross-attention: `seq2seq`).
+
+Tokenizers are shared by every session, so the text is encoded through
+explorer.core.encoding (truncation done on the ids, never by reconfiguring
+the tokenizer); `control` says how typed control-token strings such as
+[CLS] or <|im_end|> are read ("library" default or plain "text").
 
 Example:
     >>> att = extract(model, tok, "The cat sat on the mat.", device=cpu)
@@ -17,6 +24,9 @@ from typing import Any
 
 import numpy as np
 import torch
+
+from explorer.core import encoding
+from explorer.core.families import check
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Attention:
     n_input_tokens: int  # tokens before truncation
     kv_heads: int  # key/value heads (grouped-query attention shares them)
     masked: str = ""  # how a masked token was hidden, '' when none
+    family: str = ""  # the model's family, e.g. 'GPT-2' (explorer.core.families)
 
     @property
     def truncated(self) -> bool:
@@ -65,23 +76,43 @@ def display_token(token: str) -> str:
 
 def is_causal(model: Any) -> bool:
     """True for decoder-only models (their attention is masked to the past)."""
-    config = model.config
-    return bool(getattr(config, "is_decoder", False)) or any(
-        a.endswith("ForCausalLM") for a in (getattr(config, "architectures", None) or [])
-    ) or type(model).__name__.endswith("ForCausalLM")
+    return check(model, "attention").causal
 
 
-def encode(tokenizer: Any, text: str, text_b: str = "", max_tokens: int = 512) -> tuple[list[int], int]:
-    """Token ids (truncated to `max_tokens`) and the untruncated count."""
+def _pair_template(tok: Any) -> tuple[list[int], list[int], list[int]]:
+    """The special ids a pair gets before A, between A and B, and after B ([CLS] A [SEP] B [SEP])."""
+    full = list(tok("a", "b", add_special_tokens=True)["input_ids"])
+    a = list(tok("a", add_special_tokens=False)["input_ids"])
+    b = list(tok("b", add_special_tokens=False)["input_ids"])
+    i = next(p for p in range(len(full)) if full[p:p + len(a)] == a)
+    j = next(p for p in range(i + len(a), len(full)) if full[p:p + len(b)] == b)
+    return full[:i], full[i + len(a):j], full[j + len(b):]
+
+
+def _cut_longest(a: list[int], b: list[int], budget: int) -> tuple[list[int], list[int]]:
+    """Drop tokens from the end of the longer segment until both fit in `budget` (longest first)."""
+    a, b = list(a), list(b)
+    while len(a) + len(b) > max(budget, 0) and (a or b):
+        (a if len(a) > len(b) else b).pop()
+    return a, b
+
+
+def encode(tokenizer: Any, text: str, text_b: str = "", max_tokens: int = 512,
+           control: str = "library") -> tuple[list[int], int]:
+    """Token ids (truncated to `max_tokens`, closing specials kept) and the untruncated count."""
     if not text.strip():
         raise ValueError("Type some text first: the input is empty.")
-    pair = (text, text_b) if text_b.strip() else (text,)
-    ids = tokenizer(*pair, add_special_tokens=True)["input_ids"]
-    if len(ids) <= max_tokens:
-        return list(ids), len(ids)
-    # Let the tokenizer truncate so closing specials ([SEP]) survive the cut.
-    cut = tokenizer(*pair, add_special_tokens=True, truncation=True, max_length=max_tokens)["input_ids"]
-    return list(cut[:max_tokens]), len(ids)
+    if not text_b.strip():
+        full = encoding.encode(tokenizer, text, control=control)
+        if len(full) <= max_tokens:
+            return full, len(full)
+        return encoding.encode(tokenizer, text, max_length=max_tokens, control=control), len(full)
+    a = encoding.encode(tokenizer, text, add_special_tokens=False, control=control)
+    b = encoding.encode(tokenizer, text_b, add_special_tokens=False, control=control)
+    before, middle, after = _pair_template(tokenizer)
+    added = len(before) + len(middle) + len(after)
+    cut_a, cut_b = _cut_longest(a, b, max_tokens - added)
+    return (before + cut_a + middle + cut_b + after)[:max_tokens], added + len(a) + len(b)
 
 
 def _mask_inputs(tokenizer: Any, ids: list[int], position: int, causal: bool) -> tuple[list[int], list[int], str]:
@@ -98,30 +129,38 @@ def _mask_inputs(tokenizer: Any, ids: list[int], position: int, causal: bool) ->
     return ids, mask, "hidden with attention_mask = 0 (no key can attend to it)"
 
 
+def attention_of(model: Any, tokenizer: Any, ids: list[int], mask: list[int], weights: list[torch.Tensor],
+                 *, causal: bool, n_input: int, masked: str = "", family: str = "") -> Attention:
+    """Pack one stack's attentions ([1, head, q, k] per layer) with its tokens."""
+    stacked = torch.stack([a[0] for a in weights]).float().cpu().numpy()  # [layer, head, q, k]
+    special_ids = set(getattr(tokenizer, "all_special_ids", []) or [])
+    cfg = model.config
+    heads = getattr(cfg, "num_attention_heads", stacked.shape[1])
+    kv = getattr(cfg, "num_key_value_heads", None) or heads
+    return Attention(
+        tokens=tuple(display_token(t) for t in tokenizer.convert_ids_to_tokens(ids)),
+        token_ids=np.asarray(ids, dtype=np.int64), weights=stacked.astype(np.float32),
+        special=np.array([i in special_ids for i in ids], dtype=bool),
+        causal=causal, n_input_tokens=n_input, kv_heads=int(kv), masked=masked, family=family)
+
+
 @torch.inference_mode()
 def extract(model: Any, tokenizer: Any, text: str, text_b: str = "", *, device: torch.device,
-            config: ExtractConfig = ExtractConfig()) -> Attention:
-    """Run `model` once on `text` (and optional second segment) and return its attentions."""
-    causal = is_causal(model)
-    ids, n_input = encode(tokenizer, text, text_b, config.max_tokens)
-    ids, mask, masked = _mask_inputs(tokenizer, ids, config.mask_position, causal)
-    out = model(input_ids=torch.tensor([ids], device=device),
-                attention_mask=torch.tensor([mask], device=device), output_attentions=True)
+            config: ExtractConfig = ExtractConfig(), control: str = "library") -> Attention:
+    """Run `model` once on `text` (and optional second segment) and return its attentions.
+
+    control: how typed control-token strings are read, one of explorer.core.encoding.CONTROL_MODES.
+    """
+    family = check(model, "attention")
+    ids, n_input = encode(tokenizer, text, text_b, config.max_tokens, control)
+    ids, mask, masked = _mask_inputs(tokenizer, ids, config.mask_position, family.causal)
+    runner = model.get_encoder() if family.kind == "encoder-decoder" else model
+    out = runner(input_ids=torch.tensor([ids], device=device),
+                 attention_mask=torch.tensor([mask], device=device), output_attentions=True)
     if not out.attentions or out.attentions[0] is None:
         raise ValueError("This model returned no attention weights (load it with eager attention).")
-    weights = torch.stack([a[0] for a in out.attentions]).float().cpu().numpy()  # [layer, head, q, k]
-    special_ids = set(getattr(tokenizer, "all_special_ids", []) or [])
-    raw = tokenizer.convert_ids_to_tokens(ids)
-    cfg = model.config
-    heads = getattr(cfg, "num_attention_heads", weights.shape[1])
-    return Attention(
-        tokens=tuple(display_token(t) for t in raw),
-        token_ids=np.asarray(ids, dtype=np.int64),
-        weights=weights.astype(np.float32),
-        special=np.array([i in special_ids for i in ids], dtype=bool),
-        causal=causal, n_input_tokens=n_input,
-        kv_heads=int(getattr(cfg, "num_key_value_heads", None) or heads), masked=masked,
-    )
+    return attention_of(model, tokenizer, ids, mask, out.attentions, causal=family.causal,
+                        n_input=n_input, masked=masked, family=family.title)
 
 
 def sink_positions(att: Attention) -> np.ndarray:

@@ -26,23 +26,26 @@ def token_labels(tokens: tuple[str, ...], max_len: int = 16) -> list[str]:
 
 
 def heatmap(matrix: np.ndarray, tokens: tuple[str, ...], *, title: str = "", causal: bool = False,
-            diverging: bool = False, hidden: np.ndarray | None = None, height: int = 560) -> go.Figure:
+            diverging: bool = False, hidden: np.ndarray | None = None, height: int = 560,
+            key_tokens: tuple[str, ...] | None = None) -> go.Figure:
     """A [query_pos, key_pos] heatmap with token labels.
 
     causal: keys after the query are drawn as grey 'masked' cells (not 0s).
     diverging: a red/blue scale centred at 0, for differences.
     hidden: [key_pos] bool columns that were removed (shown grey).
+    key_tokens: the keys' tokens when they differ from the queries' (cross-attention).
     """
     n = matrix.shape[0]
     z = matrix.astype(np.float32, copy=True)
     if causal:
-        z[np.triu_indices(n, k=1)] = np.nan
+        z[np.triu_indices(n, k=1, m=z.shape[1])] = np.nan
     if hidden is not None:
         z[:, hidden] = np.nan
     labels = token_labels(tokens)
+    keys = labels if key_tokens is None else token_labels(key_tokens)
     limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
     trace = go.Heatmap(
-        z=z, x=labels, y=labels, colorscale=DIV if diverging else SEQ, hoverongaps=False,
+        z=z, x=keys, y=labels, colorscale=DIV if diverging else SEQ, hoverongaps=False,
         zmid=0 if diverging else None, zmin=-limit if diverging else 0, zmax=limit if diverging else None,
         hovertemplate="query %{y}<br>key %{x}<br>weight %{z:.4f}<extra></extra>",
         colorbar=dict(title="Δ weight" if diverging else "weight", thickness=12),
@@ -74,30 +77,32 @@ def edges_figure(query: np.ndarray, key: np.ndarray, weight: np.ndarray, tokens:
 
 def _pool(matrix: np.ndarray, size: int) -> np.ndarray:
     """Max-pool a [q, k] matrix down to at most size x size (keeps strong cells visible)."""
-    n = matrix.shape[0]
-    if n <= size:
-        return matrix
-    edges = np.linspace(0, n, size + 1).astype(int)
-    rows = np.maximum.reduceat(matrix, edges[:-1], axis=0)
-    return np.maximum.reduceat(rows, edges[:-1], axis=1)
+    for axis in (0, 1):
+        n = matrix.shape[axis]
+        if n > size:
+            edges = np.linspace(0, n, size + 1).astype(int)
+            matrix = np.maximum.reduceat(matrix, edges[:-1], axis=axis)
+    return matrix
 
 
 def grid_figure(weights: np.ndarray, tags: np.ndarray | None = None, *,
                 selected: tuple[int, int] = (0, 0)) -> go.Figure:
     """All heads as thumbnails in one mosaic: rows = layers, columns = heads.
 
-    weights: [layer, head, q, k]. Each thumbnail is pooled to <= THUMB cells a
-    side; a transparent marker sits on each so a click selects (layer, head).
+    weights: [layer, head, q, k] (k may differ from q: cross-attention). Each
+    thumbnail is pooled to <= THUMB cells a side; a transparent marker sits on
+    each so a click selects (layer, head).
     """
-    layers, heads, n, _ = weights.shape
-    side = min(n, THUMB)
+    layers, heads, n, n_keys = weights.shape
+    side = min(max(n, n_keys), THUMB)
     cell = side + 1  # one blank row/column between thumbnails
     # uint8 (0-255) instead of float32: a quarter of the bytes, and the grid has no hover values.
     mosaic = np.zeros((layers * cell, heads * cell), dtype=np.uint8)
     for layer in range(layers):
         for head in range(heads):
-            thumb = _pool(weights[layer, head], side)
-            mosaic[layer * cell:layer * cell + side, head * cell:head * cell + side] = \
+            thumb = _pool(weights[layer, head], side)  # [<= side, <= side]
+            rows, cols = thumb.shape
+            mosaic[layer * cell:layer * cell + rows, head * cell:head * cell + cols] = \
                 np.round(np.clip(thumb, 0, 1) * 255)
     fig = go.Figure(go.Heatmap(z=mosaic, colorscale=SEQ, showscale=False, hoverinfo="skip", zmin=0, zmax=255))
     fig.add_trace(_grid_markers(layers, heads, cell, side, tags))

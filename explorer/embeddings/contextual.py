@@ -2,7 +2,10 @@
 
 GloVe gives "bank" one vector; MiniLM or SmolLM2 give it one per sentence and
 per layer. Layer 0 is the input embedding (token + position), layer L the
-output of block L. Sentence vectors live in explorer.core.sentence_vectors.
+output of block L (for an encoder-decoder: its encoder). Any family in
+explorer.core.families works. Sentence vectors live in explorer.core.sentence_vectors.
+The shared tokenizer is only read: ids come from explorer.core.encoding, the
+word's character spans from a default call or the backend's own pipeline.
 
 Example:
     >>> ctx = contextual_vectors(model, tok, "bank", sentences, device=cpu)
@@ -15,7 +18,13 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import tokenizers
 import torch
+
+from explorer.core import encoding
+from explorer.core.families import check
+
+MAX_TOKENS = 256  # per sentence
 
 
 @dataclass(frozen=True)
@@ -40,35 +49,77 @@ def _word_span(sentence: str, word: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
+def _plain_spans(tok, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Ids and character spans of `text` read as plain text (no added tokens matched), read-only.
+
+    The backend's own normalizer, pre-tokenizer and model run on a fresh
+    PreTokenizedString: the shared tokenizer is only read, never reconfigured.
+    """
+    backend = tok._tokenizer
+    pre = tokenizers.PreTokenizedString(text)
+    if backend.normalizer is not None:
+        pre.normalize(lambda piece: backend.normalizer.normalize(piece))
+    if backend.pre_tokenizer is not None:
+        backend.pre_tokenizer.pre_tokenize(pre)
+    pre.tokenize(lambda piece: backend.model.tokenize(piece))
+    enc = pre.to_encoding()
+    return list(enc.ids), [tuple(span) for span in enc.offsets]
+
+
+def token_spans(tok, text: str, *, max_length: int = MAX_TOKENS,
+                control: str = "library") -> tuple[list[int], list[tuple[int, int]]]:
+    """Ids as explorer.core.encoding.encode gives them, and each token's character span ((0, 0) for specials).
+
+    control: "library" (typed [CLS] / <|im_end|> parsed as control tokens) or "text" (plain text).
+    """
+    if getattr(tok, "_tokenizer", None) is None:
+        raise ValueError("contextual vectors need a fast (Rust-backed) tokenizer for character offsets")
+    full = encoding.encode(tok, text, control=control)
+    plain = encoding.encode(tok, text, add_special_tokens=False, control=control)
+    start = next((p for p in range(len(full) - len(plain) + 1) if full[p:p + len(plain)] == plain), 0)
+    suffix = len(full) - start - len(plain)
+    if control == "library":  # defaults only: no truncation or padding, so nothing is reconfigured
+        spans = [tuple(span) for span in tok(text, return_offsets_mapping=True)["offset_mapping"]]
+    else:
+        spans = [(0, 0)] * start + _plain_spans(tok, text)[1] + [(0, 0)] * suffix
+    if len(full) <= max_length:
+        return full, spans
+    cut = encoding.encode(tok, text, max_length=max_length, control=control)
+    kept = len(cut) - start - suffix
+    return cut, spans[:start + kept] + spans[len(full) - suffix:]
+
+
 @torch.no_grad()
-def _occurrence(model, tokenizer, sentence: str, span: tuple[int, int],
-                device: torch.device) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Hidden states of the tokens overlapping `span`, averaged: [layer, dim]."""
-    enc = tokenizer(sentence, return_offsets_mapping=True, return_tensors="pt",
-                    truncation=True, max_length=256)
-    offsets = enc.pop("offset_mapping")[0].tolist()  # [token, 2] character spans
+def _occurrence(runner, tokenizer, sentence: str, span: tuple[int, int], device: torch.device,
+                control: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Hidden states of the tokens overlapping `span`, averaged: [layer, dim]. runner: model or its encoder."""
+    ids, offsets = token_spans(tokenizer, sentence, control=control)
     picked = [i for i, (s, e) in enumerate(offsets) if e > s and s < span[1] and e > span[0]]
     if not picked:
         raise ValueError(f"the tokenizer dropped the word in {sentence!r}")
-    out = model(**enc.to(device), output_hidden_states=True)
+    ids_t = torch.tensor([ids], device=device)
+    out = runner(input_ids=ids_t, attention_mask=torch.ones_like(ids_t), output_hidden_states=True)
     states = torch.stack(out.hidden_states)[:, 0, picked, :]  # [layer, word_token, dim]
-    ids = enc["input_ids"][0, picked].tolist()
-    return states.mean(1).float().cpu().numpy(), tuple(tokenizer.convert_ids_to_tokens(ids))
+    return states.mean(1).float().cpu().numpy(), tuple(tokenizer.convert_ids_to_tokens([ids[i] for i in picked]))
 
 
 def contextual_vectors(model, tokenizer, word: str, sentences: list[str], *,
-               device: torch.device) -> Contextual:
-    """Embed `word` in each sentence that contains it, at every layer."""
+                       device: torch.device, control: str = "library") -> Contextual:
+    """Embed `word` in each sentence that contains it, at every layer.
+
+    control: how typed control-token strings are read, one of explorer.core.encoding.CONTROL_MODES.
+    """
     word = word.strip()
     if not word:
         raise ValueError("type the word to follow (for example: bank)")
+    runner = model.get_encoder() if check(model, "contextual").kind == "encoder-decoder" else model
     kept, skipped, vecs, toks = [], [], [], []
     for sentence in sentences:
         span = _word_span(sentence, word)
         if span is None:
             skipped.append(sentence)
             continue
-        vec, tok = _occurrence(model, tokenizer, sentence, span, device)
+        vec, tok = _occurrence(runner, tokenizer, sentence, span, device, control)
         kept.append(sentence), vecs.append(vec), toks.append(tok)
     if not vecs:
         raise ValueError(f"no sentence contains the word {word!r}")

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.core import catalog
+from explorer.core.families import layout_rows, support_rows
 from explorer.core.models import SPECS
 from explorer.core.sources import ModelUnavailable
 from pages.shared import model_cache
@@ -35,3 +36,22 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (
 left, right = st.columns(2)
 left.metric("Device", str(model_cache.device()))
 right.metric("Server memory (RSS)", f"{catalog.server_rss_mb():,.0f} MB")
+
+st.subheader("Model families")
+st.markdown(
+    "The views take apart any model of these families. Each is proven offline on a tiny "
+    "random-initialised model of its own configuration class (`tests/unit/test_families.py`): "
+    "attention weights, show-the-work recomputed from the weights and matched to the model's own, "
+    "cross-attention, contextual vectors, and the Sampling lab against `generate()`. A hub model "
+    "of one of these families works the same way when the hub is reachable; any other family "
+    "gets a message naming what is missing."
+)
+# Static tables: short cells, no scrolling needed.
+st.table(pd.DataFrame(support_rows()).set_index("Family"))
+st.caption(
+    "*n/a*: cross-attention exists only in encoder-decoders; the Sampling lab drives decoder-only "
+    "models (an encoder fills in masked tokens rather than predicting the next one). *tokenizer*: "
+    "the bundled tokenizers of that family, or *hub only* when it comes from the hub with the model."
+)
+st.markdown("**How each family lays out its attention**")
+st.table(pd.DataFrame(layout_rows()).set_index("Family"))

@@ -2,54 +2,29 @@
 import numpy as np
 import pytest
 import torch
-from transformers import BertConfig, BertModel, LlamaConfig, LlamaForCausalLM
 
 from explorer.attention.compare import compare
 from explorer.attention.extract import Attention, ExtractConfig, extract
 from explorer.attention.focus import find_token, focus, pick_cell
 from explorer.attention.matrices import aggregate_heads, hide_columns, rollout, to_csv, top_k_edges
 from explorer.attention.patterns import head_patterns
-from explorer.attention.show_work import WorkConfig, attention_modules, show_work
+from explorer.attention.show_work import WorkConfig, show_work
+from tests.unit.tiny_families import build
 
 CPU = torch.device("cpu")
 CAT = "The cat sat on the mat because it was comfortable."
 
 
-class WordTokenizer:
-    """A tiny whitespace tokenizer with BERT-like specials, enough for `extract`."""
-
-    def __init__(self, bos: bool = True):
-        self.words = ["[PAD]", "[CLS]", "[SEP]", "[MASK]"] + "the cat sat on mat because it was a b c".split()
-        self.bos, self.mask_token, self.mask_token_id = bos, "[MASK]", 3
-        self.all_special_ids = [0, 1, 2, 3]
-
-    def __call__(self, text, text_b=None, add_special_tokens=True, truncation=False, max_length=None):
-        ids = [self.words.index(w) if w in self.words else 4 for w in text.lower().split()]
-        if truncation:
-            ids = ids[:max_length - (2 if self.bos else 0)]
-        return {"input_ids": ([1] if self.bos else []) + ids + ([2] if self.bos else [])}
-
-    def convert_ids_to_tokens(self, ids):
-        return [self.words[i] for i in ids]
-
-
 @pytest.fixture(scope="module")
 def tiny_bert():
-    """A random 2-layer, 4-head BERT with eager attention."""
-    torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=16, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                     intermediate_size=64, max_position_embeddings=64, attn_implementation="eager")
-    return BertModel(cfg).eval(), WordTokenizer()
+    """A random 2-layer, 4-head BERT with eager attention and a [CLS] ... [SEP] word tokenizer."""
+    return build("bert")
 
 
 @pytest.fixture(scope="module")
 def tiny_llama():
-    """A random 3-layer Llama with grouped-query attention (4 query heads / 2 KV heads)."""
-    torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=16, hidden_size=32, num_hidden_layers=3, num_attention_heads=4,
-                      num_key_value_heads=2, intermediate_size=64, max_position_embeddings=64,
-                      attn_implementation="eager")
-    return LlamaForCausalLM(cfg).eval(), WordTokenizer(bos=False)
+    """A random 2-layer Llama with grouped-query attention (4 query heads / 2 KV heads), BOS <s>."""
+    return build("llama")
 
 
 def test_tiny_encoder_rows_sum_to_one_and_counts_match(tiny_bert):
@@ -65,8 +40,8 @@ def test_tiny_decoder_is_causal_with_gqa(tiny_llama):
     """Check a tiny Llama's upper triangle is exactly 0, rows sum to 1, and KV heads are reported."""
     model, tok = tiny_llama
     att = extract(model, tok, "the cat sat on the mat", device=CPU)
-    assert att.causal and att.kv_heads == 2 and att.weights.shape == (3, 4, 6, 6)
-    upper = att.weights[..., np.triu_indices(6, k=1)[0], np.triu_indices(6, k=1)[1]]
+    assert att.causal and att.kv_heads == 2 and att.weights.shape == (2, 4, 7, 7)
+    upper = att.weights[..., np.triu_indices(7, k=1)[0], np.triu_indices(7, k=1)[1]]
     assert np.all(upper == 0.0)
     np.testing.assert_allclose(att.weights.sum(-1), 1.0, atol=1e-5)
 
@@ -94,10 +69,24 @@ def test_extract_truncates_and_rejects_empty(minilm):
         ExtractConfig(max_tokens=1)
 
 
+def test_extract_pairs_and_typed_controls_leave_the_tokenizer_alone(minilm):
+    """Check a cut pair keeps [CLS] a [SEP] b [SEP], control='text' spells a typed [SEP], tokenizer untouched."""
+    model, tok = minilm
+    att = extract(model, tok, "word " * 30, "the cat sat", device=CPU, config=ExtractConfig(max_tokens=16))
+    assert len(att.tokens) == 16 and att.n_input_tokens == 36
+    assert att.tokens[0] == "[CLS]" and att.tokens.count("[SEP]") == 2 and att.tokens[-1] == "[SEP]"
+    assert att.tokens[-4:-1] == ("the", "cat", "sat")  # longest first: only the long segment was cut
+    typed = "the cat [SEP] sat"
+    assert extract(model, tok, typed, device=CPU).tokens.count("[SEP]") == 2
+    plain = extract(model, tok, typed, device=CPU, control="text")
+    assert plain.tokens.count("[SEP]") == 1 and plain.tokens[3:6] == ("[", "sep", "]")
+    assert tok._tokenizer.truncation is None and tok._tokenizer.padding is None
+
+
 def test_mask_encoder_uses_mask_token_and_decoder_blocks_key(tiny_bert, tiny_llama):
     """Check masking swaps in [MASK] for an encoder and zeroes the key column in a decoder."""
     enc = extract(*tiny_bert, "the cat sat", device=CPU, config=ExtractConfig(mask_position=2))
-    assert enc.token_ids[2] == 3 and "[MASK]" in enc.masked
+    assert enc.token_ids[2] == tiny_bert[1].mask_token_id and "[MASK]" in enc.masked
     dec = extract(*tiny_llama, "the cat sat on", device=CPU, config=ExtractConfig(mask_position=1))
     assert np.allclose(dec.weights[:, :, 2:, 1], 0.0) and "attention_mask" in dec.masked
 
@@ -165,16 +154,20 @@ def test_show_work_reproduces_tiny_llama(tiny_llama, layer, head):
     assert work.max_abs_error < 1e-5 and work.weights[4] == 0.0
 
 
-def test_show_work_reproduces_real_models_and_removes_hook(minilm, smollm2):
-    """Check the hand softmax matches real MiniLM and SmolLM2 (post-RoPE) weights, hooks removed."""
-    for (model, tok), causal, cfg in ((minilm, False, WorkConfig(3, 7, 8)),
-                                      (smollm2, True, WorkConfig(12, 8, 7))):
+def _hook_count(model) -> int:
+    """Forward and pre-forward hooks on every module (transformers keeps its own output recorders)."""
+    return sum(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in model.modules())
+
+
+def test_show_work_reproduces_real_models_without_hooks(minilm, smollm2):
+    """Check the hand softmax matches real MiniLM and SmolLM2 (post-RoPE) weights and adds no hook."""
+    for (model, tok), cfg in ((minilm, WorkConfig(3, 7, 8)), (smollm2, WorkConfig(12, 8, 7))):
         ids = tok(CAT)["input_ids"]
-        work = show_work(model, ids, cfg, device=CPU, causal=causal)
+        before = _hook_count(model)
+        work = show_work(model, ids, cfg, device=CPU)
         assert work.max_abs_error < 1e-5
         assert work.weights.sum() == pytest.approx(1.0)
-        module = attention_modules(model)[cfg.layer]
-        assert len(module._forward_pre_hooks) == 0
+        assert _hook_count(model) == before and not any(m._forward_pre_hooks for m in model.modules())
     assert work.kv_head == 2 and work.rope
 
 
@@ -189,15 +182,14 @@ def test_focus_and_csv_on_real_minilm(minilm):
     assert len(rows) == 14 and rows[0].startswith("query \\ key,0:[CLS]")
 
 
-def test_show_work_early_stop_matches_extracted_row(smollm2):
-    """Check the early-stopping pass (cached row given) still reproduces SmolLM2's weights, hook removed."""
+def test_show_work_with_cached_row_matches_extracted_row(smollm2):
+    """Check show-the-work given the page's cached row still reproduces SmolLM2's weights."""
     model, tok = smollm2
     att = extract(model, tok, CAT, device=CPU)
     row = att.weights[4, 2, 9]
     work = show_work(model, att.token_ids.tolist(), WorkConfig(4, 2, 9), device=CPU, causal=True,
-                       model_row=row)
+                     model_row=row)
     assert work.max_abs_error < 1e-5 and work.kv_head == 0
-    assert len(attention_modules(model)[4]._forward_pre_hooks) == 0
 
 
 def test_focus_in_a_decoder_ranks_only_visible_keys(tiny_llama):

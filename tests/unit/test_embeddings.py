@@ -5,7 +5,10 @@ import pytest
 
 from explorer.core.models import WordVectors
 from explorer.embeddings.arithmetic import analogy_points, offset_cosine, place_on_axes, solve_analogy
-from explorer.embeddings.contextual import contextual_vectors, peak_layer, sense_labels, sense_separation
+from explorer.core.encoding import encode
+from explorer.embeddings.contextual import (
+    contextual_vectors, peak_layer, sense_labels, sense_separation, token_spans,
+)
 from explorer.embeddings.presets import ANALOGIES, WORD_GROUPS, WORD_SETS
 from explorer.embeddings.words import background_rows, lookup, nearest, unit_space, word_neighbours, word_points
 
@@ -168,6 +171,33 @@ def test_contextual_without_word_raises(minilm, cpu):
         contextual_vectors(model, tok, "zebra", ["A cat sat."], device=cpu)
     with pytest.raises(ValueError):
         contextual_vectors(model, tok, "  ", ["A cat sat."], device=cpu)
+
+
+def test_contextual_reads_typed_control_tokens_per_mode(minilm, cpu):
+    """Check a typed [SEP] is one control token by default and plain pieces with control='text'."""
+    model, tok = minilm
+    sentence = "The river [SEP] bank was muddy."
+    lib_ids, lib_spans = token_spans(tok, sentence)
+    text_ids, text_spans = token_spans(tok, sentence, control="text")
+    assert lib_ids == encode(tok, sentence) and text_ids == encode(tok, sentence, control="text")
+    assert lib_ids.count(tok.sep_token_id) == 2 and text_ids.count(tok.sep_token_id) == 1
+    assert [sentence[s:e] for s, e in text_spans[3:6]] == ["[", "SEP", "]"]
+    lib = contextual_vectors(model, tok, "bank", [sentence], device=cpu)
+    plain = contextual_vectors(model, tok, "bank", [sentence], device=cpu, control="text")
+    assert lib.tokens == plain.tokens == (("bank",),)
+    assert not np.allclose(lib.vectors[-1], plain.vectors[-1], atol=1e-3)
+
+
+def test_contextual_truncates_without_reconfiguring_the_tokenizer(minilm, cpu):
+    """Check a 300-word sentence is cut to 256 tokens on the ids, the shared tokenizer left as loaded."""
+    model, tok = minilm
+    sentence = "bank " + "word " * 300
+    ids, spans = token_spans(tok, sentence)
+    assert ids == encode(tok, sentence, max_length=256) and len(spans) == 256 and spans[-1] == (0, 0)
+    assert sentence[slice(*spans[1])] == "bank"
+    ctx = contextual_vectors(model, tok, "bank", [sentence], device=cpu)
+    assert ctx.vectors.shape == (7, 1, 384)
+    assert tok._tokenizer.truncation is None and tok._tokenizer.padding is None
 
 
 def test_sense_separation_by_hand():
