@@ -27,6 +27,7 @@ BUNDLED = ("iris", "wine", "breast_cancer", "digits")
 SOURCES = SYNTHETIC + BUNDLED + ("csv",)
 MAX_CSV_BYTES = 2_000_000  # stated on the page: bigger uploads are refused
 MAX_ROWS = 5_000  # decision regions and bagging stay interactive below this
+MAX_POINTS = 2_000  # generated sets: the Points slider's top (URL n is clamped to it too)
 MAX_CLASSES = 10
 MIN_PER_CLASS = 4  # a stratified split needs at least a few of each class
 

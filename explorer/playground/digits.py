@@ -4,6 +4,11 @@ The 1,797 images ship inside scikit-learn (no download). Each pixel is an ink
 level 0..16, scaled here to 0..1, so the 64 input neurons hold numbers
 between 0 and 1 as in the study notes.
 
+Every random draw (split, initial weights, mini-batch order) comes from
+generators made from the seed for this one call, never the global RNG: many
+sessions train at once in one server, and the same seed must give the same
+network whatever the others do.
+
 Example:
     >>> result = train_digits(DigitsConfig(hidden=16, epochs=10))
     >>> result.confusion.shape
@@ -22,6 +27,9 @@ from torch import nn
 from explorer.playground.network import _NP_ACT
 
 DIGIT_ACTIVATIONS = ("relu", "sigmoid", "tanh")
+N_IMAGES = 1_797  # scikit-learn's bundled 8x8 digits
+TEST_RATIO = 0.25
+N_TEST = int(round(N_IMAGES * TEST_RATIO))  # 449 held-out images: the image picker's range
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,7 @@ class DigitsConfig:
     epochs: int = 30
     lr: float = 0.01
     batch_size: int = 32
-    test_ratio: float = 0.25
+    test_ratio: float = TEST_RATIO
     seed: int = 1
 
     def __post_init__(self):
@@ -87,10 +95,22 @@ def load_split(test_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray, np
     return x[train], y[train], x[test], y[test]
 
 
+def _linear(n_in: int, n_out: int, gen: torch.Generator) -> nn.Linear:
+    """nn.Linear with PyTorch's default init, drawn from `gen` (skip_init: no global-RNG draw at all)."""
+    layer = torch.nn.utils.skip_init(nn.Linear, n_in, n_out)
+    bound = 1 / math.sqrt(n_in)
+    with torch.no_grad():
+        nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=gen)
+        nn.init.uniform_(layer.bias, -bound, bound, generator=gen)
+    return layer
+
+
 def _model(cfg: DigitsConfig) -> nn.Sequential:
-    torch.manual_seed(cfg.seed)  # nn.Linear's default init reads the global generator
+    """64 -> hidden -> 10. Same draws, in the same order, as torch.manual_seed(seed) + default init,
+    so links made before the generator change show the same network."""
+    gen = torch.Generator().manual_seed(cfg.seed)
     act = {"relu": nn.ReLU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh()}[cfg.activation]
-    return nn.Sequential(nn.Linear(64, cfg.hidden), act, nn.Linear(cfg.hidden, 10))
+    return nn.Sequential(_linear(64, cfg.hidden, gen), act, _linear(cfg.hidden, 10, gen))
 
 
 def _fit(model: nn.Sequential, x: torch.Tensor, y: torch.Tensor, cfg: DigitsConfig,

@@ -100,11 +100,14 @@ class TrainConfig:
 
 
 class MLP(nn.Module):
-    """Fully connected layers; `activation` after each hidden layer, raw outputs last."""
+    """Fully connected layers; `activation` after each hidden layer, raw outputs last.
+
+    Built uninitialised (skip_init draws nothing from the global RNG): build_mlp sets every weight.
+    """
 
     def __init__(self, cfg: NetConfig):
         super().__init__()
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(cfg.sizes[:-1], cfg.sizes[1:]))
+        self.layers = nn.ModuleList(nn.utils.skip_init(nn.Linear, a, b) for a, b in zip(cfg.sizes[:-1], cfg.sizes[1:]))
         self.act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
                     "linear": lambda z: z}[cfg.activation]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from explorer.core.state import ViewState, choice, num, words
 from explorer.playground.datasets import KINDS, MAX_CLASSES
-from explorer.playground.digits import DIGIT_ACTIVATIONS
+from explorer.playground.digits import DIGIT_ACTIVATIONS, N_TEST
 from explorer.playground.drawing import MAX_DRAWN
 from explorer.playground.network import ACTIVATIONS, FEATURES, INITS, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, REGULARIZERS
 
@@ -52,7 +52,7 @@ class PlayState(ViewState):
     d_hidden: int = num(32, lo=4, hi=128)
     d_epochs: int = num(20, lo=5, hi=100)
     d_act: str = choice("relu", DIGIT_ACTIVATIONS)
-    d_index: int = num(0, lo=0, hi=448)
+    d_index: int = num(0, lo=0, hi=N_TEST - 1)
 
     @property
     def hidden(self) -> tuple[int, ...]:

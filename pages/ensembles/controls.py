@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.state import options
 from explorer.ensembles import datasets
 from explorer.ensembles.bagging_boosting import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
 from explorer.ensembles.llm_voting import BY_KEY, MAX_SAMPLES
-from explorer.ensembles.voting import MEMBERS, TITLES
+from explorer.ensembles.state import EnsemblesState as ES
+from explorer.ensembles.voting import TITLES
+from pages.shared.url_state import number_input, slider
 
 DATA_LABELS = {"moons": "Two moons", "circles": "Circles", "xor": "XOR", "blobs": "Three blobs",
                "iris": "Iris (sklearn)", "wine": "Wine (sklearn)", "breast_cancer": "Breast cancer (sklearn)",
@@ -28,10 +31,10 @@ def _clamp(key: str, hi: int, fallback: int) -> None:
 def data_controls() -> None:
     """Sidebar: dataset, its knobs, the split and the seed."""
     st.sidebar.header("Data")
-    source = st.sidebar.selectbox("Dataset", datasets.SOURCES, key="ens.data", format_func=DATA_LABELS.get)
+    source = st.sidebar.selectbox("Dataset", options(ES, "data"), key="ens.data", format_func=DATA_LABELS.get)
     if source in datasets.SYNTHETIC:
-        st.sidebar.slider("Points", 50, 2000, step=10, key="ens.n")
-        st.sidebar.slider("Noise", 0.0, 1.0, step=0.05, key="ens.noise")
+        slider(st.sidebar, "Points", ES, "ens", "n", step=10)
+        slider(st.sidebar, "Noise", ES, "ens", "noise", step=0.05)
     else:
         if source == "csv":
             st.sidebar.file_uploader(
@@ -39,7 +42,7 @@ def data_controls() -> None:
                 f"{datasets.MAX_ROWS:,} rows, {datasets.MAX_CSV_BYTES // 1_000_000} MB, "
                 f"{datasets.MAX_CLASSES} classes.",
                 type=["csv"], key="ens_csv", max_upload_size=datasets.MAX_CSV_BYTES // 1_000_000)
-        st.sidebar.radio("Show the data through", ("pca", "features"), key="ens.proj", horizontal=True,
+        st.sidebar.radio("Show the data through", options(ES, "proj"), key="ens.proj", horizontal=True,
                          format_func={"pca": "first 2 principal components", "features": "two columns"}.get)
         columns = datasets.bundled_columns(source) if source != "csv" else ()
         if st.session_state.get("ens.proj") == "features" and columns:
@@ -49,36 +52,36 @@ def data_controls() -> None:
             st.sidebar.selectbox("x feature", range(len(columns)), key="ens.fx", format_func=names.get)
             st.sidebar.selectbox("y feature", range(len(columns)), key="ens.fy", format_func=names.get)
         elif st.session_state.get("ens.proj") == "features":
-            st.sidebar.number_input("x column #", 0, 99, key="ens.fx")
-            st.sidebar.number_input("y column #", 0, 99, key="ens.fy")
-    st.sidebar.slider("Test fraction", 0.1, 0.5, step=0.05, key="ens.test")
-    st.sidebar.number_input("Seed", 0, 9999, key="ens.seed",
-                            help="Drives the data, the split, bootstrap samples and LLM sampling.")
+            number_input(st.sidebar, "x column #", ES, "ens", "fx")
+            number_input(st.sidebar, "y column #", ES, "ens", "fy")
+    slider(st.sidebar, "Test fraction", ES, "ens", "test", step=0.05)
+    number_input(st.sidebar, "Seed", ES, "ens", "seed",
+                 help="Drives the data, the split, bootstrap samples and LLM sampling.")
     with st.sidebar.expander("Display"):
-        st.slider("Decision-region grid (points per axis)", 20, 200, step=10, key="ens.grid")
+        slider(st, "Decision-region grid (points per axis)", ES, "ens", "grid", step=10)
 
 
 def member_controls(with_weights: bool) -> None:
     """Members to combine, each one's key parameter, and (voting) their weights."""
-    st.multiselect("Members", MEMBERS, key="ens.members", format_func=TITLES.get)
+    st.multiselect("Members", options(ES, "members"), key="ens.members", format_func=TITLES.get)
     cols = st.columns(5)
-    cols[0].number_input("LogReg C", 0.01, 100.0, key="ens.lr_c", help="Smaller C = stronger regularization.")
-    cols[1].slider("Tree max depth (0 = unlimited)", 0, 20, key="ens.depth")
-    cols[2].slider("k-NN neighbours k", 1, 50, key="ens.k")
-    cols[3].number_input("SVC C", 0.01, 100.0, key="ens.svc_c")
-    cols[4].slider("Naive Bayes log10 smoothing", -12.0, 0.0, step=1.0, key="ens.nb_s")
+    number_input(cols[0], "LogReg C", ES, "ens", "lr_c", help="Smaller C = stronger regularization.")
+    slider(cols[1], "Tree max depth (0 = unlimited)", ES, "ens", "depth")
+    slider(cols[2], "k-NN neighbours k", ES, "ens", "k")
+    number_input(cols[3], "SVC C", ES, "ens", "svc_c")
+    slider(cols[4], "Naive Bayes log10 smoothing", ES, "ens", "nb_s", step=1.0)
     if not with_weights:
         return
     members = st.session_state.get("ens.members") or []
     left, right = st.columns([1, 3])
-    left.radio("Voting", ("soft", "hard"), key="ens.vote", horizontal=True,
+    left.radio("Voting", options(ES, "vote"), key="ens.vote", horizontal=True,
                help="Soft: average the class probabilities. Hard: count the predicted labels.")
     if members:
         _clamp("ens.agree", len(members), len(members))
         left.slider("k of n must agree", 1, max(len(members), 2), key="ens.agree", disabled=len(members) < 2)
         wcols = right.columns(len(members))
         for col, m in zip(wcols, members):
-            col.slider(f"weight {TITLES[m]}", 0.0, 5.0, step=0.5, key=f"ens.w_{m}")
+            slider(col, f"weight {TITLES[m]}", ES, "ens", f"w_{m}", step=0.5)
 
 
 def method_controls(view: str) -> None:
@@ -86,41 +89,41 @@ def method_controls(view: str) -> None:
     if view in ("voting", "stacking"):
         member_controls(with_weights=view == "voting")
     if view == "stacking":
-        st.slider("Folds for out-of-fold predictions", 2, 10, key="ens.cv")
+        slider(st, "Folds for out-of-fold predictions", ES, "ens", "cv")
     elif view == "bagging":
         c1, c2 = st.columns(2)
-        c1.slider(f"n_estimators (trees, cap {MAX_BAGGING})", 1, MAX_BAGGING, key="ens.bag_n")
-        c2.slider("Tree max depth (0 = fully grown)", 0, 20, key="ens.bag_depth")
+        slider(c1, f"n_estimators (trees, cap {MAX_BAGGING})", ES, "ens", "bag_n")
+        slider(c2, "Tree max depth (0 = fully grown)", ES, "ens", "bag_depth")
     elif view == "boosting":
         _boost_controls()
     elif view == "biasvar":
-        st.slider("Resampled training sets", 2, 50, key="ens.bv_reps",
-                  help="Each model is trained once per bootstrap resample of the training set.")
+        slider(st, "Resampled training sets", ES, "ens", "bv_reps",
+               help="Each model is trained once per bootstrap resample of the training set.")
     elif view == "llm":
         _llm_controls()
 
 
 def _boost_controls() -> None:
-    kind = st.radio("Booster", ("adaboost", "gradient"), key="ens.boost", horizontal=True,
+    kind = st.radio("Booster", options(ES, "boost"), key="ens.boost", horizontal=True,
                     format_func={"adaboost": "AdaBoost (step through)", "gradient": "Gradient boosting"}.get)
     c1, c2, c3 = st.columns(3)
     if kind == "adaboost":
-        n = c1.slider(f"n_estimators (cap {MAX_ADABOOST})", 1, MAX_ADABOOST, key="ens.ada_n")
-        c2.slider("Learning rate", 0.01, 5.0, step=0.01, key="ens.ada_lr")
-        c3.slider("Learner depth (1 = stump)", 1, 10, key="ens.ada_depth")
+        n = slider(c1, f"n_estimators (cap {MAX_ADABOOST})", ES, "ens", "ada_n")
+        slider(c2, "Learning rate", ES, "ens", "ada_lr", step=0.01)
+        slider(c3, "Learner depth (1 = stump)", ES, "ens", "ada_depth")
     else:
-        n = c1.slider(f"n_estimators (cap {MAX_GBOOST})", 1, MAX_GBOOST, key="ens.gb_n")
-        c2.slider("Learning rate", 0.01, 1.0, step=0.01, key="ens.gb_lr")
-        c3.slider("Tree depth", 1, 10, key="ens.gb_depth")
+        n = slider(c1, f"n_estimators (cap {MAX_GBOOST})", ES, "ens", "gb_n")
+        slider(c2, "Learning rate", ES, "ens", "gb_lr", step=0.01)
+        slider(c3, "Tree depth", ES, "ens", "gb_depth")
     _clamp("ens.ada_step", n, n)
     st.slider("Step through: stage", 1, max(n, 2), key="ens.ada_step", disabled=n < 2)
 
 
 def _llm_controls() -> None:
     with st.form("ens_llm_form", border=True):
-        st.multiselect("Questions (each has one known answer)", tuple(BY_KEY), key="ens.llm_q",
+        st.multiselect("Questions (each has one known answer)", options(ES, "llm_q"), key="ens.llm_q",
                        format_func=lambda k: f"{BY_KEY[k].text}  → {BY_KEY[k].answer}")
         c1, c2 = st.columns(2)
-        c1.slider(f"Samples per question N (cap {MAX_SAMPLES})", 1, MAX_SAMPLES, key="ens.llm_n")
-        c2.slider("Temperature", 0.05, 2.0, step=0.05, key="ens.llm_t")
+        slider(c1, f"Samples per question N (cap {MAX_SAMPLES})", ES, "ens", "llm_n")
+        slider(c2, "Temperature", ES, "ens", "llm_t", step=0.05)
         st.form_submit_button("Sample and vote", type="primary")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.core.figures import safe_label
+from explorer.core.markdown import escape_md
 from explorer.ensembles import figures as figs
 from explorer.ensembles.bagging_boosting import BaggingConfig, BoostConfig
 from explorer.ensembles.stacking import BiasVarianceConfig, StackConfig, accuracy_rows, oof_rows
@@ -18,6 +18,11 @@ POINT_KEY = "ens_point"
 def _members(state) -> MemberConfig:
     return MemberConfig(tuple(state.members), state.lr_c, state.depth, state.k, state.svc_c,
                             state.nb_s, state.seed)
+
+
+def _md(name: str, max_len: int = 20) -> str:
+    """A class name from the data (a CSV's own text) for markdown: shortened, then escaped."""
+    return escape_md(name if len(name) <= max_len else name[: max_len - 1] + "…")
 
 
 def _titles(names) -> list[str]:
@@ -73,17 +78,17 @@ def _inspector(res, data, state) -> None:
     if st.session_state.get(POINT_KEY, 0) >= n_points:
         st.session_state[POINT_KEY] = 0
     idx = st.number_input(f"Inspect point # (0-{n_points - 1}; click a point in the chart above)",
-                          0, n_points - 1, key=POINT_KEY)
+                          0, n_points - 1, int(st.session_state.get(POINT_KEY, 0)), key=POINT_KEY)
     where = "training" if idx < res.n_train else "test"
     truth, final = int(data.y_all[idx]), int(res.point_pred[-1, idx])
-    votes = ", ".join(f"{TITLES[n]} → {safe_label(data.class_names[res.point_pred[i, idx]], 20)}"
+    votes = ", ".join(f"{TITLES[n]} → {_md(data.class_names[res.point_pred[i, idx]])}"
                       for i, n in enumerate(res.names[:-1]))
-    st.markdown(f"Point **#{idx}** ({where}, true class **{safe_label(data.class_names[truth], 20)}**): "
-                f"{votes}. Combined ({state.vote}): **{safe_label(data.class_names[final], 20)}** "
+    st.markdown(f"Point **#{idx}** ({where}, true class **{_md(data.class_names[truth])}**): "
+                f"{votes}. Combined ({state.vote}): **{_md(data.class_names[final])}** "
                 f"({'right' if final == truth else 'wrong'}).")
     if state.vote == "soft":
         st.caption("Soft vote = weighted mean of the bars above it: " + ", ".join(
-            f"{safe_label(c, 12)}: {p:.2f}" for c, p in zip(data.class_names, res.ensemble_proba[idx])))
+            f"{_md(c, 12)}: {p:.2f}" for c, p in zip(data.class_names, res.ensemble_proba[idx])))
     st.plotly_chart(figs.point_votes_figure(_titles(res.names[:-1]), res.point_proba[:, idx],
                                             res.ensemble_proba[idx], data.class_names, state.vote))
 

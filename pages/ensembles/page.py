@@ -1,8 +1,10 @@
 """Ensemble sandbox: voting, bagging, boosting, stacking, bias/variance and LLM voting."""
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.ensembles import datasets
-from explorer.ensembles.state import VIEWS, EnsemblesState, over_cap
+from explorer.core.state import options
+from explorer.ensembles.state import EnsemblesState, over_cap
 from explorer.ensembles.voting import TITLES
 from pages.ensembles import cache, controls, llm_voting, methods
 from pages.shared.url_state import sync_widgets, write_url
@@ -20,7 +22,7 @@ for message in over_cap({k: st.query_params.get_all(k) for k in st.query_params}
 
 sync_widgets(EnsemblesState, "ens")
 controls.data_controls()
-view = st.segmented_control("Method", VIEWS, key="ens.view", format_func=controls.VIEW_LABELS.get, required=True)
+view = st.segmented_control("Method", options(EnsemblesState, "view"), key="ens.view", format_func=controls.VIEW_LABELS.get, required=True)
 controls.method_controls(view or "voting")
 state = write_url(EnsemblesState, "ens")
 
@@ -31,7 +33,7 @@ def _dataset():
         cfg = datasets.DataConfig(state.data, state.n, state.noise, state.seed, state.test, state.proj,
                                   state.fx, state.fy)
     except ValueError as err:
-        st.error(f"Bad data settings: {err}")
+        st.error(f"Bad data settings: {escape_md(err)}")
         return None
     csv = None
     if state.data == "csv":
@@ -44,7 +46,7 @@ def _dataset():
     try:
         data = cache.dataset(cfg, csv)
     except ValueError as err:
-        st.error(f"Cannot use this data: {err}")
+        st.error(f"Cannot use this data: {escape_md(err)}")
         return None
     return cfg, csv, data
 
@@ -54,7 +56,7 @@ if state.view == "llm":
 elif (loaded := _dataset()) is not None:
     cfg, csv, data = loaded
     st.caption(f"{len(data.x_train)} training and {len(data.x_test)} test points, {data.n_classes} classes, "
-               f"axes: {' / '.join(data.axis_names)} (standardized). {data.note}")
+               f"axes: {escape_md(' / '.join(data.axis_names))} (standardized). {escape_md(data.note)}")
     if state.view in ("voting", "stacking") and not state.members:
         st.warning("Pick at least one member to combine.")
     elif state.view == "voting" and sum(state.weights()) == 0:
@@ -63,5 +65,5 @@ elif (loaded := _dataset()) is not None:
         try:
             RENDER[state.view](state, cfg, csv, data)
         except ValueError as err:
-            st.error(f"Cannot run {controls.VIEW_LABELS[state.view]} on this data: {err}")
+            st.error(f"Cannot run {controls.VIEW_LABELS[state.view]} on this data: {escape_md(err)}")
 st.caption(f"Members: {', '.join(TITLES.values())}. Share this view: copy the URL.")

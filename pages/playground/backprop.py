@@ -4,15 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.playground import figures as figs
 from explorer.playground import inspect
 from explorer.playground.network import Trainer
-from pages.playground.csv_upload import plain
 
 
 def _update_rule(optimizer: str, lr: float, edge: dict) -> str:
     """The update of the edge with the largest gradient, as a sentence with its numbers."""
-    name = plain(f"{edge['from']} → {edge['to']}")  # class names may come from a user's CSV
+    name = escape_md(f"{edge['from']} → {edge['to']}")  # class names may come from a user's CSV
     before, grad, after = edge["weight before"], edge["gradient dL/dw"], edge["weight after"]
     if optimizer == "sgd":
         return (f"Plain SGD: w_new = w − rate × gradient. For the edge **{name}** (largest gradient): "

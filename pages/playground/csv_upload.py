@@ -2,25 +2,23 @@
 from __future__ import annotations
 
 import hashlib
-import re
+import math
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.playground.datasets import CSV_MAX_BYTES, CSV_MAX_ROWS, CsvData, DataError, example_csv, parse_csv
 
 SS = st.session_state
 EXAMPLE_CSV = example_csv()
-
-
-def plain(text: str) -> str:
-    """User text made inert for st.markdown/st.error: markdown and HTML characters are escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
+UPLOAD_MB = math.ceil(CSV_MAX_BYTES / 1e6)  # the uploader refuses bigger files before they reach the server
 
 
 def upload() -> tuple[CsvData | None, str]:
     """The uploaded CSV parsed (or None) and a digest that identifies it."""
     st.file_uploader(f"CSV with columns x1, x2, label (at most {CSV_MAX_ROWS:,} rows, "
-                     f"{CSV_MAX_BYTES // 1000} KB)", type=["csv", "txt"], key="play_csv")
+                     f"{CSV_MAX_BYTES // 1000} KB)", type=["csv", "txt"], key="play_csv",
+                     max_upload_size=UPLOAD_MB)
     st.download_button("Example CSV (XOR, 60 rows)", EXAMPLE_CSV, "xor_example.csv", "text/csv",
                        icon=":material/download:", on_click="ignore")
     uploaded = SS.get("play_csv")
@@ -32,8 +30,8 @@ def upload() -> tuple[CsvData | None, str]:
     try:
         parsed = parse_csv(raw)
     except DataError as err:
-        st.error(f"Cannot use this CSV: {plain(str(err))}")
+        st.error(f"Cannot use this CSV: {escape_md(err)}")
         return None, ""
     for note in parsed.notes:
-        st.caption(note)
+        st.caption(escape_md(note))
     return parsed, hashlib.sha1(raw).hexdigest()

@@ -5,16 +5,18 @@ import streamlit as st
 
 from explorer.playground import digits
 from explorer.playground import figures as figs
+from explorer.core.state import options
 from explorer.playground.state import PlayState
 from pages.playground import cache
+from pages.shared.url_state import slider
 
 
 def settings() -> None:
     """Hidden size, epochs and activation for the digits network."""
     c1, c2, c3 = st.columns(3)
-    c1.slider("Hidden neurons", 4, 128, key="play.d_hidden")
-    c2.slider("Epochs", 5, 100, key="play.d_epochs")
-    c3.selectbox("Activation", list(digits.DIGIT_ACTIVATIONS), key="play.d_act")
+    slider(c1, "Hidden neurons", PlayState, "play", "d_hidden")
+    slider(c2, "Epochs", PlayState, "play", "d_epochs")
+    c3.selectbox("Activation", options(PlayState, "d_act"), key="play.d_act")
 
 
 def view(state: PlayState) -> None:
@@ -34,7 +36,7 @@ def view(state: PlayState) -> None:
         st.caption(f"{result.n_wrong} of {result.n_test} test images misread; off-diagonal cells show "
                    "which digit was mistaken for which.")
     with right:
-        st.slider("Test image", 0, len(result.labels) - 1, key="play.d_index")
+        slider(st, "Test image", PlayState, "play", "d_index")  # 0..N_TEST-1: every held-out image
         act = digits.activations(result, state.d_index)
         verdict = "right" if act.pred == act.label else "wrong"
         st.markdown(f"Image {state.d_index}: a **{act.label}**, read as **{act.pred}** ({verdict}, "

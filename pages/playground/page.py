@@ -1,6 +1,7 @@
 """Neural-net playground: train a small PyTorch network live on 2-D data, or on handwritten digits."""
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.playground.state import PlayState
 from pages.playground import backprop, digits, export, history, settings, training
 from pages.shared.url_state import sync_widgets, write_url
@@ -43,7 +44,7 @@ if data is None:
 try:
     net_cfg, train_cfg = training.configs(state, data)
 except ValueError as err:
-    st.error(f"Cannot build this network: {err}")
+    st.error(f"Cannot build this network: {escape_md(err)}")
     st.stop()
 
 live = training.trainer(net_cfg, train_cfg, data, data_sig)

@@ -5,11 +5,13 @@ import dataclasses
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
+from explorer.core.state import options
 from explorer.playground import datasets
 from explorer.playground.drawing import parse_drawn
-from explorer.playground.network import FEATURES, MAX_LAYERS, MAX_NEURONS, REGULARIZERS
-from explorer.playground.state import MAX_SEED, PRESETS, PlayState, next_seed
+from explorer.playground.state import PRESETS, PlayState, next_seed
 from pages.playground import cache, csv_upload, drawing
+from pages.shared.url_state import number_input, slider
 
 SS = st.session_state
 DATA_LABELS = {"circle": "Circle", "xor": "XOR (four corners)", "gauss": "Two Gaussian blobs", "spiral": "Spiral",
@@ -47,40 +49,39 @@ def _new_seed() -> None:
 
 def _data_widgets() -> None:
     st.markdown("**Data**")
-    st.selectbox("Dataset", list(DATA_LABELS), key="play.data", format_func=DATA_LABELS.get)
+    st.selectbox("Dataset", options(PlayState, "data"), key="play.data", format_func=DATA_LABELS.get)
     synthetic = SS["play.data"] in datasets.KINDS
-    st.slider("Noise (%)", 0, 50, key="play.noise", disabled=not synthetic)
-    st.slider("Points", 50, 1000, step=10, key="play.n", disabled=not synthetic)
-    st.slider("Test share (%)", 0, 80, key="play.test", help="Points held out to measure generalisation (ringed).")
+    slider(st, "Noise (%)", PlayState, "play", "noise", disabled=not synthetic)
+    slider(st, "Points", PlayState, "play", "n", step=10, disabled=not synthetic)
+    slider(st, "Test share (%)", PlayState, "play", "test", help="Points held out to measure generalisation (ringed).")
     if SS["play.data"] == "multi":
-        st.slider("Classes", 2, datasets.MAX_CLASSES, key="play.classes")
+        slider(st, "Classes", PlayState, "play", "classes")
     st.button("New random data and weights", on_click=_new_seed, icon=":material/casino:",
               help="Moves the seed on by one; the seed is in the link, so a shared run reproduces.")
 
 
 def _network_widgets() -> None:
     st.markdown("**Network**")
-    st.multiselect("Input features", list(FEATURES), key="play.feats")
-    st.number_input("Hidden layers", 0, MAX_LAYERS, key="play.layers")
+    st.multiselect("Input features", options(PlayState, "feats"), key="play.feats")
+    number_input(st, "Hidden layers", PlayState, "play", "layers")
     layers = int(SS["play.layers"])
     if layers:
         for i, col in enumerate(st.columns(layers)):
-            col.number_input(f"H{i + 1}", 1, MAX_NEURONS, key=f"play.n{i + 1}",
-                             help=f"Neurons in hidden layer {i + 1}")
-    st.selectbox("Activation", ["tanh", "relu", "sigmoid", "linear"], key="play.act")
-    st.selectbox("Weight init", list(INIT_LABELS), key="play.init", format_func=INIT_LABELS.get)
+            number_input(col, f"H{i + 1}", PlayState, "play", f"n{i + 1}", help=f"Neurons in hidden layer {i + 1}")
+    st.selectbox("Activation", options(PlayState, "act"), key="play.act")
+    st.selectbox("Weight init", options(PlayState, "init"), key="play.init", format_func=INIT_LABELS.get)
 
 
 def _training_widgets() -> None:
     st.markdown("**Training**")
-    st.number_input("Learning rate", 0.0, 10.0, step=0.01, format="%.4f", key="play.lr")
-    st.selectbox("Optimizer", list(OPT_LABELS), key="play.opt", format_func=OPT_LABELS.get)
+    number_input(st, "Learning rate", PlayState, "play", "lr", step=0.01, format="%.4f")
+    st.selectbox("Optimizer", options(PlayState, "opt"), key="play.opt", format_func=OPT_LABELS.get)
     reg_col, rate_col = st.columns(2)
-    reg_col.selectbox("Regularization", list(REGULARIZERS), key="play.reg", format_func=str.upper)
-    rate_col.number_input("Reg. rate", 0.0, 1.0, step=0.001, format="%.4f", key="play.rate")
-    st.slider("Batch size", 1, 100, key="play.batch")
-    st.slider("Epochs per screen update", 1, 20, key="play.speed")
-    st.number_input("Seed", 0, MAX_SEED, key="play.seed")
+    reg_col.selectbox("Regularization", options(PlayState, "reg"), key="play.reg", format_func=str.upper)
+    number_input(rate_col, "Reg. rate", PlayState, "play", "rate", step=0.001, format="%.4f")
+    slider(st, "Batch size", PlayState, "play", "batch")
+    slider(st, "Epochs per screen update", PlayState, "play", "speed")
+    number_input(st, "Seed", PlayState, "play", "seed")
 
 
 def widgets() -> None:
@@ -102,7 +103,7 @@ def dataset(state: PlayState) -> tuple[datasets.Dataset2D | None, tuple]:
         try:
             data = datasets.from_points(parse_drawn(state.drawn), ratio, state.seed)
         except datasets.DataError as err:
-            st.warning(str(err))
+            st.warning(escape_md(err))
             return None, ()
         return data, ("draw", state.drawn, ratio, state.seed)
     if state.data == "csv":

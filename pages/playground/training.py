@@ -5,8 +5,8 @@ import time
 
 import streamlit as st
 
+from explorer.playground import budget, inspect
 from explorer.playground import figures as figs
-from explorer.playground import inspect
 from explorer.playground.datasets import Dataset2D
 from explorer.playground.network import NetConfig, TrainConfig, Trainer, overfitting
 from explorer.playground.state import PlayState
@@ -31,6 +31,7 @@ def trainer(net: NetConfig, train: TrainConfig, data: Dataset2D, data_sig: tuple
     if live is None or SS.get("_play.sig") != sig:
         live = Trainer(net, train, data, device=model_cache.device())
         SS["_play.trainer"], SS["_play.sig"] = live, sig
+        SS.pop("_play.run", None)  # a new network is a new Play run (epochs count from its epoch 0)
     else:
         live.set_train_config(train)
     return live
@@ -38,16 +39,21 @@ def trainer(net: NetConfig, train: TrainConfig, data: Dataset2D, data_sig: tuple
 
 def _toggle() -> None:
     SS["_play.playing"] = not SS.get("_play.playing", False)
+    SS.pop("_play.stopped", None)
+    if SS["_play.playing"] and (live := SS.get("_play.trainer")):
+        SS["_play.run"] = budget.PlayRun.start(live.epoch, time.monotonic())
 
 
 def _step() -> None:
     SS["_play.playing"] = False
+    SS.pop("_play.stopped", None)
     if live := SS.get("_play.trainer"):
         live.train(1)
 
 
 def _reset() -> None:
     SS["_play.playing"] = False
+    SS.pop("_play.stopped", None)
     SS.pop("_play.trainer", None)
 
 
@@ -62,9 +68,25 @@ def controls(live: Trainer) -> bool:
               help="Train exactly one epoch", disabled=live.diverged)
     c3.button("Reset", key="play_reset", on_click=_reset, width="stretch", icon=":material/restart_alt:",
               help="Back to epoch 0 with the same seeded initial weights")
-    c4.caption("Playing: only the view below reruns, redrawing after every update." if playing else
+    c4.caption(f"Playing: only the view below reruns, redrawing after every update. One press trains at most "
+               f"{budget.MAX_PLAY_EPOCHS:,} epochs or {budget.MAX_PLAY_SECONDS:g} s." if playing else
                "Paused. Press Play to train continuously, or Step for one epoch.")
+    if SS.get("_play.stopped"):
+        st.info(SS["_play.stopped"], icon=":material/timer:")
     return playing
+
+
+def _train_within_budget(live: Trainer, speed: int) -> None:
+    """Train `speed` epochs, or fewer at this Play run's cap; stop playing (full rerun) at a cap or a blow-up."""
+    run = SS.get("_play.run") or budget.PlayRun.start(live.epoch, time.monotonic())
+    SS["_play.run"] = run
+    live.train(min(speed, run.epochs_left(live.epoch)))
+    reason = run.stop_reason(live.epoch, time.monotonic())
+    if live.diverged or reason:
+        SS["_play.playing"] = False
+        if reason and not live.diverged:
+            SS["_play.stopped"] = reason
+        st.rerun()  # the whole page, so the fragment stops its timer
 
 
 def _metrics(cols: list, live: Trainer) -> None:
@@ -115,8 +137,8 @@ def _layout() -> tuple[dict, tuple[float, float]]:
     left, right = st.columns([1.05, 1])
     slots.update(title=left.empty(), boundary=left.empty(), loss=left.empty(), hint=left.empty())
     px, py = right.columns(2)
-    point = (px.number_input("Trace point x1", -6.0, 6.0, step=0.5, key="play_px"),
-             py.number_input("Trace point x2", -6.0, 6.0, step=0.5, key="play_py"))
+    point = (px.number_input("Trace point x1", -6.0, 6.0, SS["play_px"], step=0.5, key="play_px"),
+             py.number_input("Trace point x2", -6.0, 6.0, SS["play_py"], step=0.5, key="play_py"))
     slots["network"] = right.empty()
     right.caption("Blue edges are positive weights, orange negative; thicker means larger. Each neuron's "
                   "colour is its value at the trace point. Hover for formulas with the numbers plugged in.")
@@ -143,10 +165,7 @@ def live_view(playing: bool, speed: int, class_names: tuple[str, ...]) -> None:
         deadline = time.monotonic() + LOOP_S
         while True:
             if SS.get("_play.playing"):
-                live.train(speed)
-                if live.diverged:
-                    SS["_play.playing"] = False
-                    st.rerun()  # the whole page, so the fragment stops its timer
+                _train_within_budget(live, speed)
             _draw(slots, live, point, class_names)
             if not SS.get("_play.playing") or time.monotonic() > deadline:
                 break

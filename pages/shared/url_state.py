@@ -1,16 +1,27 @@
 """Keep a page's widgets, its ViewState and the URL in step.
 
-Usage in a page (widgets are keyed `<prefix>.<field>` and take no value=):
+Usage in a page (widgets are keyed `<prefix>.<field>`; numeric ones go through
+the helpers below, which take the range from the field and pass the seeded
+value as value=; write no value= of your own):
 
     state = sync_widgets(SamplingState, "sampling")   # seeds widget keys
-    st.slider("Temperature", 0.0, 2.0, key="sampling.temperature")
+    slider(st, "Temperature", SamplingState, "sampling", "temperature", step=0.05)
     ...
     state = write_url(SamplingState, "sampling")      # once per run
 
 The URL wins whenever it differs from what this page last wrote (a shared
-link, a cross-page link, a reload); otherwise the widgets keep what the user
-set. Navigating back to a page with an empty URL restores the session's last
-state for it.
+link, a cross-page link, Back/Forward); otherwise the widgets keep what the
+user set. Navigating back to a page with an empty URL restores the session's
+last state for it.
+
+Two races this module closes (each could show or keep a value the link did not have):
+- A rerun the browser sent before this page's last URL write reached it
+  carries an older URL of this same page. That is an echo, not a new link: the
+  widgets win (otherwise every change since that URL would be undone).
+- A number box is drawn at its `default` before the browser applies the value
+  seeded through Session State; with no value= that default is min_value (a
+  link's `layers=1` showed 0). The helpers below pass the seeded value as
+  value=, so the first frame already shows the link's value.
 """
 from __future__ import annotations
 
@@ -18,10 +29,13 @@ import dataclasses
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer.core.state import ViewState, bounds, max_chars
 
 S = TypeVar("S", bound=ViewState)
+LAST_PAGE = "_url_state.__page"  # prefix of the last page that synced: tells a same-page rerun
+RECENT_URLS = 16  # URLs remembered per page to recognise a stale echo of one
 
 
 def _url() -> dict[str, list[str]]:
@@ -30,6 +44,27 @@ def _url() -> dict[str, list[str]]:
 
 def _written_key(prefix: str) -> str:
     return f"_{prefix}.__written"
+
+
+def _seen_key(prefix: str) -> str:
+    return f"_{prefix}.__seen"
+
+
+def _remember(prefix: str, query: dict[str, list[str]]) -> None:
+    """Add `query` to the URLs this page has shown in this session (newest last, bounded)."""
+    seen = [q for q in st.session_state.get(_seen_key(prefix), []) if q != query]
+    st.session_state[_seen_key(prefix)] = (seen + [query])[-RECENT_URLS:]
+
+
+def _stale_echo(prefix: str, url: dict[str, list[str]]) -> bool:
+    """True when this same-page rerun carries an older URL of this page (sent before our last write arrived).
+
+    Back/Forward also brings an older URL, on purpose: Streamlit flags those runs, and they are not echoes.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.is_history_navigation or st.session_state.get(LAST_PAGE) != prefix:
+        return False
+    return url in st.session_state.get(_seen_key(prefix), [])
 
 
 def _seed(state: ViewState, prefix: str) -> None:
@@ -52,13 +87,17 @@ def sync_widgets(cls: type[S], prefix: str) -> S:
     _keep_alive(cls, prefix)
     url = _url()
     written = st.session_state.get(_written_key(prefix))
-    if not url and written:  # back to the page via the menu: keep the session's last view
-        state = cls.from_query(written)
+    echo = bool(url) and url != written and _stale_echo(prefix, url)
+    if (not url and written) or echo:
+        state = cls.from_query(written)  # back via the menu, or an echo: keep the session's view
     else:
         state = cls.from_query(url)
     missing = any(key(prefix, f.name) not in st.session_state for f in dataclasses.fields(cls))
-    if url != written or missing:
+    if (url != written and not echo) or missing:
         _seed(state, prefix)
+        if url:
+            _remember(prefix, url)
+    st.session_state[LAST_PAGE] = prefix
     return state
 
 
@@ -78,6 +117,7 @@ def write_url(cls: type[S], prefix: str) -> S:
     if query != _url():
         st.query_params.from_dict(state.to_query())
     st.session_state[_written_key(prefix)] = query
+    _remember(prefix, query)
     return state
 
 
@@ -86,16 +126,26 @@ def key(prefix: str, name: str) -> str:
     return f"{prefix}.{name}"
 
 
+def _typed(cls: type[ViewState], prefix: str, name: str) -> tuple[float, float, float]:
+    """(lo, hi, current value) of a numeric field, all of the field's type (Streamlit refuses mixed int/float)."""
+    field = next(f for f in dataclasses.fields(cls) if f.name == name)
+    kind = int if field.type in ("int", int) else float
+    lo, hi = bounds(cls, name)
+    value = st.session_state.get(key(prefix, name))
+    value = field.default if value is None else value
+    return kind(lo), kind(hi), min(max(kind(value), kind(lo)), kind(hi))
+
+
 def slider(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
     """A slider whose range is the field's URL bounds, so a link can never exceed it."""
-    lo, hi = bounds(cls, name)
-    return where.slider(label, lo, hi, key=key(prefix, name), **kwargs)
+    lo, hi, value = _typed(cls, prefix, name)
+    return where.slider(label, lo, hi, value=value, key=key(prefix, name), **kwargs)
 
 
 def number_input(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):
-    """A number box whose range is the field's URL bounds."""
-    lo, hi = bounds(cls, name)
-    return where.number_input(label, min_value=lo, max_value=hi, key=key(prefix, name), **kwargs)
+    """A number box whose range is the field's URL bounds; value= is the seeded value (see the module note)."""
+    lo, hi, value = _typed(cls, prefix, name)
+    return where.number_input(label, min_value=lo, max_value=hi, value=value, key=key(prefix, name), **kwargs)
 
 
 def text_area(where, label: str, cls: type[ViewState], prefix: str, name: str, **kwargs):

@@ -1,4 +1,5 @@
 """AppTest: the Ensemble sandbox page: each method runs, widgets and the URL stay in step, bad input is explained."""
+from explorer.core.markdown import escape_md
 from tests.app._apptest import run_page
 
 PAGE = "pages/ensembles/page.py"
@@ -74,7 +75,7 @@ def test_stacking_and_bias_variance_run():
     at = run_page(PAGE, {"view": "biasvar", "data": "iris", "proj": "features", "fx": "2", "fy": "3",
                          "bv_reps": "4"})
     assert not at.exception
-    assert "petal length (cm)" in _texts(at, "caption")
+    assert escape_md("petal length (cm)") in _texts(at, "caption")  # shown as markdown, so escaped
 
 
 def test_bad_url_params_fall_back_and_caps_are_stated():
@@ -109,3 +110,39 @@ def test_llm_voting_runs_on_smollm2():
     table = at.dataframe[0].value
     assert list(table["known answer"]) == ["paris"]
     assert at.multiselect(key="ens.llm_q").value == ["capital"]
+
+
+EVIL = ("[x](http://e)", "![i](http://e/i.png)", "`tick`", "*star*", "# head")
+
+
+def _rendered(at) -> list[str]:
+    """Every markdown string the page rendered (markdown, captions, alerts)."""
+    return [str(e.value) for kind in ("markdown", "caption", "error", "warning", "info") for e in getattr(at, kind)]
+
+
+def _unescaped(shown: list[str]) -> list[str]:
+    """The strings in which some EVIL name appears with its first character not backslash-escaped."""
+    return [t for t in shown for name in EVIL for i in range(len(t)) if t.startswith(name, i) and t[i - 1:i] != "\\"]
+
+
+def test_csv_column_and_class_names_are_escaped_in_every_markdown_string():
+    """Check CSV column names and class labels with links, images, backticks, * and # reach markdown escaped."""
+    rows = [f'"{EVIL[0]}","{EVIL[1]}",label'] + [f'{i % 7},{(i * 3) % 5},"{EVIL[i % 5]}"' for i in range(100)]
+    at = run_page(PAGE, {"data": "csv", "members": "logreg|nb"})
+    at.file_uploader(key="ens_csv").set_value(("evil.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception
+    shown = _rendered(at)
+    assert not _unescaped(shown)  # no name anywhere as markdown would read it
+    axes = next(t for t in shown if "(standardized)" in t)
+    assert escape_md(EVIL[0]) in axes and escape_md(EVIL[1]) in axes  # two feature columns: the axes
+    point = next(t for t in shown if t.startswith("Point **#"))
+    assert any(escape_md(name) in point for name in EVIL[2:] + EVIL[:2])
+
+
+def test_csv_error_quoting_a_class_is_escaped():
+    """Check the one-class error quotes the user's label escaped, never as a link."""
+    at = run_page(PAGE, {"data": "csv"})
+    one = "a,b,y\n" + "".join(f"{i},{i * 2},[x](http://e)\n" for i in range(30))
+    at.file_uploader(key="ens_csv").set_value(("one.csv", one.encode(), "text/csv")).run()
+    error = _texts(at, "error")
+    assert "only one class" in error and "[x](http://e)" not in error and escape_md("[x](http") in error

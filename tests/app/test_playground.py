@@ -1,5 +1,6 @@
 """AppTest: the neural-net playground page: link state, Play/Pause/Step/Reset, presets, drawing, digits, bad input."""
 
+from explorer.core.markdown import escape_md
 from tests.app._apptest import run_page
 
 PAGE = "pages/playground/page.py"
@@ -140,10 +141,94 @@ def test_history_rewind_and_share_link():
     assert any("import torch" in c.value for c in at.code)  # the exported PyTorch code
 
 
-def test_csv_error_text_is_made_inert():
-    """Check user text quoted in a CSV error cannot become markdown links, images or HTML."""
-    from pages.playground.csv_upload import plain
+EVIL = ("[x](http://e)", "![i](http://e/i.png)", "`tick`", "*star*", "# head")  # CSV class names
 
-    shown = plain("got '![x](http://evil/a.png)' and <b>bold</b> *and* [link](javascript:alert(1))")
-    assert "](" not in shown.replace("\\]\\(", "") and "<b>" not in shown.replace("\\<b\\>", "")
-    assert shown.count("\\") >= 12
+
+def _rendered(at) -> list[str]:
+    """Every markdown string the page rendered (markdown, captions, alerts)."""
+    return [str(e.value) for kind in ("markdown", "caption", "error", "warning", "info") for e in getattr(at, kind)]
+
+
+def _unescaped(shown: list[str]) -> list[str]:
+    """The strings in which some EVIL name appears with its first character not backslash-escaped."""
+    return [t for t in shown for name in EVIL for i in range(len(t)) if t.startswith(name, i) and t[i - 1:i] != "\\"]
+
+
+def test_csv_class_names_are_escaped_in_every_markdown_string():
+    """Check CSV class names with links, images, backticks, * and # reach the markdown only escaped."""
+    rows = "x1,x2,label\n" + "\n".join(f"{i % 7 - 3},{i % 5 - 2},\"{EVIL[i % 5]}\"" for i in range(60))
+    at = run_page(PAGE, {"data": "csv", "layers": "0", "test": "0"})
+    at.file_uploader(key="play_csv").set_value(("evil.csv", rows.encode(), "text/csv")).run()
+    at.button(key="play_step").click().run()
+    assert not at.exception and _metric(at, "Epoch") == "1"
+    shown = _rendered(at)
+    assert not _unescaped(shown)  # no name anywhere as markdown would read it
+    rule = next(t for t in shown if "(largest gradient)" in t or t.startswith("With "))
+    assert any(escape_md(name) in rule for name in EVIL)  # layers=0: every edge ends at a class
+
+
+def test_csv_error_quoting_user_text_is_escaped():
+    """Check a CSV error that quotes the user's label shows it escaped (no link), with the fix."""
+    at = run_page(PAGE, {"data": "csv"})
+    one = "x1,x2,label\n" + "\n".join(f"{i},{i},[x](http://e)" for i in range(6))
+    at.file_uploader(key="play_csv").set_value(("one.csv", one.encode(), "text/csv")).run()
+    errors = [e.value for e in at.error]
+    assert errors and escape_md("[x](http://e)") in errors[0] and "[x](http://e)" not in errors[0]
+    assert "at least two classes" in errors[0]
+
+
+def test_link_values_are_the_widgets_defaults():
+    """Check number boxes and sliders carry the link's value as their default (the browser draws that first)."""
+    at = run_page(PAGE, {"layers": "1", "n1": "3", "seed": "7", "lr": "0.1", "noise": "20"})
+    assert at.number_input(key="play.layers").proto.default == 1  # was min_value 0: "Hidden layers 0"
+    assert at.number_input(key="play.n1").proto.default == 3
+    assert at.number_input(key="play.seed").proto.default == 7
+    assert at.number_input(key="play.lr").proto.default == 0.1
+    assert list(at.slider(key="play.noise").proto.default) == [20]
+
+
+def _set_url(at, query: dict[str, str]) -> None:
+    for key in list(at.query_params):
+        del at.query_params[key]
+    for key, value in query.items():
+        at.query_params[key] = value
+
+
+def test_stale_url_echo_does_not_undo_changes():
+    """Check a rerun carrying this page's older URL (sent before the last write arrived) keeps the widgets."""
+    link = {"data": "xor", "layers": "1", "n1": "3", "seed": "7"}
+    at = run_page(PAGE, link)
+    at.number_input(key="play.layers").set_value(3).run()
+    assert _q(at, "layers") == "3"
+    _set_url(at, link)  # the browser had not applied layers=3 yet when the next change left
+    at.number_input(key="play.n1").set_value(5).run()
+    assert not at.exception
+    assert at.number_input(key="play.layers").value == 3 and at.number_input(key="play.n1").value == 5
+    assert _q(at, "layers") == "3" and _q(at, "n1") == "5"
+
+
+def test_new_link_over_existing_session_state_wins():
+    """Check a link never seen in this session replaces the widgets, even after the user changed them."""
+    at = run_page(PAGE, {"data": "xor", "layers": "1"})
+    at.number_input(key="play.layers").set_value(3).run()
+    _set_url(at, {"data": "spiral", "layers": "4", "n4": "6"})
+    at.run()
+    assert at.selectbox(key="play.data").value == "spiral"
+    assert at.number_input(key="play.layers").value == 4 and at.number_input(key="play.n4").value == 6
+    for _ in range(3):  # repeated loads of the same link keep it
+        at.run()
+        assert at.number_input(key="play.layers").value == 4 and _q(at, "layers") == "4"
+
+
+def test_play_stops_at_the_epoch_cap_and_says_so(monkeypatch):
+    """Check one press of Play trains at most the cap, then stops with a message, and Play goes on from there."""
+    from explorer.playground import budget
+
+    monkeypatch.setattr(budget, "MAX_PLAY_EPOCHS", 6)
+    at = run_page(PAGE, {"data": "xor", "speed": "4"})
+    at.button(key="play_toggle").click().run()
+    assert not at.exception
+    assert at.button(key="play_toggle").label == "Play" and _metric(at, "Epoch") == "6"
+    assert any("Play stopped after 6 epochs" in i.value for i in at.info)
+    at.button(key="play_toggle").click().run()
+    assert _metric(at, "Epoch") == "12" and any("Play stopped after 6 epochs" in i.value for i in at.info)

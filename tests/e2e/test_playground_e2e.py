@@ -18,6 +18,27 @@ def _shot(page: Page, name: str, scroll_to=None) -> None:
     page.screenshot(path=str(SCREENS / f"playground-{name}.png"))
 
 
+# Records every value the page assigns to a number box: the first frame of a widget counts too.
+RECORD_NUMBER_BOXES = """
+(() => {
+  window.__numberBoxes = [];
+  const value = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
+  Object.defineProperty(HTMLInputElement.prototype, 'value', {configurable: true,
+    get() { return value.get.call(this); },
+    set(v) {
+      if (this.type === 'number') window.__numberBoxes.push([this.getAttribute('aria-label'), String(v)]);
+      value.set.call(this, v);
+    }});
+})();
+"""
+EVIL = ("[x](http://e)", "![i](http://e/i.png)", "`tick`", "*star*", "# head")
+
+
+def _no_link_or_image_from_user_text(page: Page) -> None:
+    expect(page.locator("a[href*='http://e']")).to_have_count(0)
+    expect(page.locator("img[src*='e/i.png']")).to_have_count(0)
+
+
 def _epoch(page: Page):
     return page.locator("[data-testid='stMetric']", has_text="Epoch").locator("[data-testid='stMetricValue']")
 
@@ -43,6 +64,36 @@ def test_shared_link_restores_settings_and_play_pause_step(page: Page, app_url):
     _shot(page, "xor", page.locator("[data-testid='stMetric']", has_text="Epoch"))
     page.get_by_role("tab", name="Backprop step").click()
     _shot(page, "backprop", page.get_by_role("tab", name="Backprop step"))
+
+
+def test_shared_link_number_boxes_never_show_another_value(page: Page, app_url):
+    """Check, over repeated loads of a link, its number boxes never show a value but the link's (not even at first)."""
+    page.add_init_script(RECORD_NUMBER_BOXES)
+    want = {"Hidden layers": "1", "H1": "3", "Seed": "7", "Learning rate": "0.1000"}
+    for _ in range(3):
+        open_app(page, app_url + LINK)
+        main = page.locator("[data-testid='stMain']")
+        for label, value in want.items():
+            expect(main.get_by_role("spinbutton", name=label)).to_have_value(value)
+        shown = page.evaluate("window.__numberBoxes")
+        wrong = [(label, value) for label, value in shown if label in want and value != want[label]]
+        assert not wrong and {label for label, _ in shown} >= set(want)
+
+
+def test_csv_class_names_never_become_links_or_images(page: Page, app_url, tmp_path):
+    """Check CSV class names written as markdown links, images, code, emphasis and headings stay text."""
+    csv = tmp_path / "names.csv"
+    csv.write_text("x1,x2,label\n" + "\n".join(f'{i % 7 - 3},{i % 5 - 2},"{EVIL[i % 5]}"' for i in range(60)))
+    open_app(page, app_url + "/playground?data=csv&layers=0&test=0")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
+    expect(_epoch(page)).to_have_text("0", timeout=60_000)
+    page.get_by_role("button", name="Step").click()
+    expect(_epoch(page)).to_have_text("1", timeout=60_000)
+    wait_ready(page)
+    page.get_by_role("tab", name="Backprop step").click()
+    expect(page.get_by_text("(largest gradient)").or_(page.get_by_text("the update also uses"))).to_be_visible()
+    _no_link_or_image_from_user_text(page)
+    assert_no_exception(page)
 
 
 def test_drawing_a_point_on_the_canvas(page: Page, app_url):

@@ -76,4 +76,10 @@ def test_state_round_trip_and_caps():
     assert s.weights() == (1.0, 2.0)
     bad = EnsemblesState.from_query({"bag_n": "9999", "view": "<script>", "members": "tree|evil"})
     assert bad.bag_n == 300 and bad.view == "voting" and bad.members == ("tree",)
-    assert over_cap({"bag_n": ["9999"], "llm_n": ["3"]}) == ["`bag_n=9999` is above the cap of 300; using 300."]
+    assert over_cap({"bag_n": ["9999"], "llm_n": ["3"]}) == ["bag\\_n\\=9999 is above the cap of 300; using 300."]
+
+
+def test_points_in_a_link_stop_at_the_slider_cap_and_say_so():
+    """Check n above MAX_POINTS (the Points slider's top) is clamped to it and reported."""
+    assert EnsemblesState.from_query({"n": "3000"}).n == datasets.MAX_POINTS == 2000
+    assert over_cap({"n": ["3000"]}) == ["n\\=3000 is above the cap of 2,000; using 2,000."]
