@@ -5,13 +5,13 @@ PIP := $(PY) -m pip
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench install install-dev models chromium unit apptest e2e cloud-check clean
+.PHONY: run test bench install install-dev models chromium unit apptest e2e cloud-check clean engine
 
 run: models  ## install, prepare the bundled models, serve the app on :8501
 	$(PY) deploy/serve.py --server.port $(PORT)
 
-test: install-dev models chromium  ## install everything, then run every test layer
-	$(PY) -m pytest tests/unit tests/app tests/e2e
+test: install-dev models chromium $(VENV)/.installed-engine  ## install everything, then run every test layer
+	$(PY) -m pytest tests/unit tests/app tests/engine tests/e2e
 	$(MAKE) cloud-check
 
 bench: install-dev models chromium  ## speed and memory figures -> bench/out/results.md (the load test last)
@@ -33,6 +33,15 @@ $(VENV)/.installed: requirements.txt requirements-models.txt | $(PY)
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@
+
+# llama.cpp's server for `make engine` and tests/engine: pip builds it from source once
+# (about 8-10 min on 2 cores) and reuses the wheel from its cache afterwards.
+$(VENV)/.installed-engine: $(VENV)/.installed requirements-engine.txt
+	$(PIP) install -q -r requirements-engine.txt
+	touch $@
+
+engine: $(VENV)/.installed-engine  ## serve the bundled SmolLM2 GGUF with llama.cpp on a free loopback port
+	$(PY) -m explorer.core.llama_server
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -1,6 +1,7 @@
 """Self-consistency: sample an LLM N times, extract each answer, take the majority.
 
     >>> run = sample_question(model, tok, QUESTIONS[0], LLMVoteConfig(n_samples=5), device=cpu)
+    >>> run = run_question(OpenAIEngine(settings), QUESTIONS[0], LLMVoteConfig(n_samples=5))  # an engine
     >>> run.extracted          # [sample] normalized answers, "" when none was found
     ('paris', 'paris', 'lyon', 'paris', 'paris')
     >>> run.vote_correct       # [n]: is the majority of the first n samples right?
@@ -19,7 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-MAX_SAMPLES = 15
+from explorer.core.engine import Decoding, Engine, Request
+from explorer.core.local_engine import LocalEngine
+
+MAX_SAMPLES = 20
 MAX_NEW_TOKENS = 12
 INSTRUCTION = "Answer with one word or one number only."
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -116,6 +120,14 @@ class QuestionRun:
     vote_correct: np.ndarray  # [n] bool
     greedy_text: str
     greedy_answer: str
+    seconds: float = float("nan")  # wall time of the greedy reply and the samples together
+    greedy_tokens: int = 0
+    where: str = ""  # which engine generated the replies
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Every generated token (samples and greedy) over the wall time."""
+        return (int(self.tokens.sum()) + self.greedy_tokens) / self.seconds if self.seconds > 0 else float("nan")
 
     @property
     def sample_acc(self) -> float:
@@ -123,44 +135,47 @@ class QuestionRun:
         return float(self.correct.mean())
 
 
-def _prompt(tok, question: Question, device: torch.device) -> torch.Tensor:
-    chat = [{"role": "user", "content": f"{question.text} {INSTRUCTION}"}]
-    text = tok.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
-    return tok(text, return_tensors="pt").input_ids.to(device)  # [1, prompt_len]
+def question_seed(question: Question, cfg: LLMVoteConfig) -> int:
+    """The seed of one question's samples: different per question, fixed by the page's seed."""
+    return cfg.seed * 1000 + QUESTIONS.index(question) if question in QUESTIONS else cfg.seed
 
 
-def _decode(tok, out: torch.Tensor, prompt_len: int) -> tuple[list[str], np.ndarray]:
-    """Replies and token counts from generate() output [seq, prompt_len + new]."""
-    new = out[:, prompt_len:]
-    eos = tok.eos_token_id
-    counts = []
-    for row in new.tolist():
-        counts.append(row.index(eos) + 1 if eos in row else len(row))
-    texts = [tok.decode(r[: c], skip_special_tokens=True).strip() for r, c in zip(new.tolist(), counts)]
-    return texts, np.array(counts)
+def requests(question: Question, cfg: LLMVoteConfig) -> tuple[Request, Request]:
+    """(greedy request, sampled request for cfg.n_samples replies) for one question.
+
+    Sampling is plain temperature sampling: top-k, top-p and min-p off.
+    """
+    message = f"{question.text} {INSTRUCTION}"
+    greedy = Request(message, chat=True, decoding=Decoding(0.0, max_tokens=cfg.max_new_tokens))
+    sampled = Request(message, chat=True, n=cfg.n_samples, decoding=Decoding(
+        cfg.temperature, max_tokens=cfg.max_new_tokens, seed=question_seed(question, cfg)))
+    return greedy, sampled
 
 
-@torch.no_grad()
-def sample_question(model, tok, question: Question, cfg: LLMVoteConfig, *, device: torch.device
-                    ) -> QuestionRun:
-    """Greedy reply plus cfg.n_samples sampled replies (seeded per question), then the votes."""
-    ids = _prompt(tok, question, device)
-    common = dict(max_new_tokens=cfg.max_new_tokens, pad_token_id=tok.eos_token_id,
-                  attention_mask=torch.ones_like(ids))
-    greedy = model.generate(ids, do_sample=False, **common)
-    seed = cfg.seed * 1000 + QUESTIONS.index(question) if question in QUESTIONS else cfg.seed
-    devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):  # seed locally, leave global RNG as it was
-        torch.manual_seed(seed)
-        out = model.generate(ids, do_sample=True, temperature=cfg.temperature, top_k=0, top_p=1.0,
-                             num_return_sequences=cfg.n_samples, **common)
-    texts, counts = _decode(tok, out, ids.shape[1])
+def run_question(engine: Engine, question: Question, cfg: LLMVoteConfig) -> QuestionRun:
+    """Greedy reply plus cfg.n_samples sampled replies from `engine`, then the running vote.
+
+    On the local engine the samples are one batch from generator(seed); on an
+    HTTP engine they are n requests sent at once (seeds seed, seed+1, ...).
+    Raises EngineError when the engine fails.
+    """
+    greedy_req, sampled_req = requests(question, cfg)
+    greedy, sampled = engine.run(greedy_req), engine.run(sampled_req)
+    texts = tuple(c.text.strip() for c in sampled.completions)
     extracted = tuple(extract_answer(t, question) for t in texts)
     votes = tuple(majority(extracted[: n + 1]) for n in range(len(extracted)))
-    g_text = _decode(tok, greedy, ids.shape[1])[0][0]
-    return QuestionRun(question, tuple(texts), extracted, counts,
+    g_text = greedy.completions[0].text.strip()
+    return QuestionRun(question, texts, extracted, np.array([c.n_tokens for c in sampled.completions]),
                        np.array([a == question.answer for a in extracted]), votes,
-                       np.array([v == question.answer for v in votes]), g_text, extract_answer(g_text, question))
+                       np.array([v == question.answer for v in votes]), g_text, extract_answer(g_text, question),
+                       seconds=greedy.seconds + sampled.seconds, greedy_tokens=greedy.n_tokens,
+                       where=sampled.where)
+
+
+def sample_question(model, tok, question: Question, cfg: LLMVoteConfig, *, device: torch.device
+                    ) -> QuestionRun:
+    """run_question on the local model: the samples equal model.generate() under the same seed."""
+    return run_question(LocalEngine(model, tok, device), question, cfg)
 
 
 @dataclass(frozen=True)

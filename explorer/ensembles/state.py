@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.markdown import escape_md
 from explorer.core.state import ViewState, choice, num, words
 from explorer.ensembles.bagging_boosting import MAX_ADABOOST, MAX_BAGGING, MAX_GBOOST
-from explorer.ensembles.datasets import MAX_ROWS, SOURCES
+from explorer.ensembles.datasets import MAX_POINTS, SOURCES
 from explorer.ensembles.llm_voting import BY_KEY, DEFAULT_KEYS, MAX_SAMPLES
 from explorer.ensembles.voting import MEMBERS
 
 VIEWS = ("voting", "bagging", "boosting", "stacking", "biasvar", "llm")
-CAPS = {"bag_n": MAX_BAGGING, "ada_n": MAX_ADABOOST, "gb_n": MAX_GBOOST, "llm_n": MAX_SAMPLES}
+LLM_RUN_ON = ("auto", "local", "engine", "both")
+CAPS = {"n": MAX_POINTS, "bag_n": MAX_BAGGING, "ada_n": MAX_ADABOOST, "gb_n": MAX_GBOOST, "llm_n": MAX_SAMPLES}
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class EnsemblesState(ViewState):
 
     view: str = choice("voting", VIEWS)
     data: str = choice("moons", SOURCES)
-    n: int = num(300, lo=50, hi=MAX_ROWS)
+    n: int = num(300, lo=50, hi=MAX_POINTS)
     noise: float = num(0.3, lo=0.0, hi=1.0)
     seed: int = num(0, lo=0, hi=9999)
     test: float = num(0.3, lo=0.1, hi=0.5)
@@ -58,6 +60,7 @@ class EnsemblesState(ViewState):
     llm_q: tuple[str, ...] = words(DEFAULT_KEYS, max_items=len(BY_KEY), options=tuple(BY_KEY))
     llm_n: int = num(5, lo=1, hi=MAX_SAMPLES)
     llm_t: float = num(0.7, lo=0.05, hi=2.0)
+    llm_on: str = choice("auto", LLM_RUN_ON)  # auto: the engine when one is configured
 
     def weights(self) -> tuple[float, ...]:
         """One weight per selected member, in member order."""
@@ -65,13 +68,13 @@ class EnsemblesState(ViewState):
 
 
 def over_cap(query: dict[str, list[str]]) -> list[str]:
-    """Messages for URL n_estimators-like values above their stated cap (they get clamped)."""
+    """Markdown messages for URL sizes (points, n_estimators) above their stated cap (they get clamped)."""
     out = []
     for key, cap in CAPS.items():
         raw = (query.get(key) or [""])[-1]
         try:
             if float(raw) > cap:
-                out.append(f"`{key}={raw[:12]}` is above the cap of {cap}; using {cap}.")
+                out.append(f"{escape_md(f'{key}={raw[:12]}')} is above the cap of {cap:,}; using {cap:,}.")
         except ValueError:
             continue
     return out

@@ -28,6 +28,9 @@ from transformers import (
     TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper,
 )
 
+# The penalty processor and the draw live in core (LLM voting decodes with them too).
+from explorer.core.decoding import FrequencyPresencePenalty, GreedyMask, choose  # noqa: F401
+
 MAX_TEMPERATURE = 100.0
 
 
@@ -74,31 +77,6 @@ class SamplingConfig:
         return {"do_sample": True, "temperature": float(self.temperature), "top_k": self.top_k,
                 "top_p": float(self.top_p), "min_p": float(self.min_p) or None,
                 "repetition_penalty": self.repetition_penalty}
-
-
-class FrequencyPresencePenalty(LogitsProcessor):
-    """OpenAI-style penalties (not in generate()): logit -= f*count + p*(count>0).
-
-    Counts cover generated tokens only, i.e. input_ids[:, prompt_len:].
-    """
-
-    def __init__(self, frequency: float, presence: float, prompt_len: int):
-        self.frequency, self.presence, self.prompt_len = frequency, presence, prompt_len
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        generated = input_ids[:, self.prompt_len:]  # [batch, generated]
-        counts = torch.zeros_like(scores)  # [batch, vocab]
-        counts.scatter_add_(1, generated, torch.ones_like(generated, dtype=scores.dtype))
-        return scores - self.frequency * counts - self.presence * (counts > 0).to(scores.dtype)
-
-
-class GreedyMask(LogitsProcessor):
-    """Temperature 0: keep only the argmax (no division by zero)."""
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        keep = torch.zeros_like(scores, dtype=torch.bool)
-        keep.scatter_(1, scores.argmax(dim=-1, keepdim=True), True)
-        return scores.masked_fill(~keep, -math.inf)
 
 
 @dataclass(frozen=True)
@@ -232,13 +210,6 @@ def run_pipeline(logits: torch.Tensor, input_ids: torch.Tensor, cfg: SamplingCon
             scores = spec.processor(ids, scores.clone())
         stages.append(_stage(spec.name, spec.detail, spec.in_generate, spec.processor is not None, scores))
     return PipelineResult(tuple(stages), stages[0].probs, stages[-1].probs, cfg.greedy)
-
-
-def choose(probs: torch.Tensor, greedy: bool, generator: torch.Generator | None) -> torch.Tensor:
-    """Pick next tokens exactly as generate() does. probs: [batch, vocab] -> [batch]."""
-    if greedy:
-        return probs.argmax(dim=-1)
-    return torch.multinomial(probs, num_samples=1, generator=generator).squeeze(1)
 
 
 @dataclass(frozen=True)

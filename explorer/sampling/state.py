@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.core.state import ViewState, _last, choice, flag, num, text, words
+from explorer.sampling.engine_lab import MAX_ENGINE_TEXT
 from explorer.sampling.generation import MAX_NEW_TOKENS, MAX_PATH
 from explorer.sampling.pipeline import SamplingConfig
 
 VIEWS = ("next", "generate", "vary", "compare", "repeat", "lens")
+RUN_ON = ("auto", "local", "engine")  # auto: the engine when one is configured, else this server's model
 DEFAULT_PROMPT = "Write a one-line poem about the sea."
 MAX_PROMPT_CHARS = 8_000
 MAX_TEMPERATURE_UI = 5.0
@@ -47,6 +49,8 @@ class SamplingState(ViewState):
     b_top_p: float = num(1.0, lo=0.0, hi=1.0)
     n_samples: int = num(20, lo=1, hi=100)
     sample_len: int = num(8, lo=1, hi=30)
+    run_on: str = choice("auto", RUN_ON)
+    etext: str = text("", max_len=MAX_ENGINE_TEXT)  # text the engine generated after the prompt
 
     def sampling(self) -> SamplingConfig:
         """The decoding settings of the main lab."""

@@ -101,7 +101,7 @@ def test_llm_voting_samples_and_votes(page: Page, app_url):
     expect(page.get_by_text("Majority of 3 right")).to_be_visible(timeout=180_000)
     wait_ready(page, 180_000)
     expect(page.locator(f"{MAIN} .js-plotly-plot")).to_have_count(1)
-    expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(2)  # the answers, then time and tokens
     assert_no_exception(page)
     _shot(page, "ensembles-llm.png")
 
@@ -118,4 +118,20 @@ def test_clicking_a_point_inspects_its_votes(page: Page, app_url):
     expect(inspector).not_to_have_value("0", timeout=30_000)
     wait_ready(page)
     expect(page.get_by_text("Combined (soft)")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_csv_names_written_as_markdown_stay_text(page: Page, app_url, tmp_path):
+    """Check CSV column names and labels written as markdown links, images, code, * and # never become them."""
+    evil = ("[x](http://e)", "![i](http://e/i.png)", "`tick`", "*star*", "# head")
+    csv = tmp_path / "names.csv"
+    rows = [f'"{evil[0]}","{evil[1]}",label'] + [f'{i % 7},{(i * 3) % 5},"{evil[i % 5]}"' for i in range(100)]
+    csv.write_text("\n".join(rows) + "\n")
+    open_app(page, app_url + "/ensembles?data=csv&members=logreg|nb")
+    page.locator("[data-testid='stSidebar'] input[type='file']").set_input_files(str(csv))
+    wait_ready(page)
+    expect(page.get_by_text("(standardized)")).to_contain_text("[x](http:", timeout=60_000)  # shown as typed
+    expect(page.get_by_text("Point #0", exact=False)).to_be_visible()
+    expect(page.locator("a[href*='http://e']")).to_have_count(0)
+    expect(page.locator("img[src*='e/i.png']")).to_have_count(0)
     assert_no_exception(page)

@@ -1,4 +1,7 @@
 """Unit tests for explorer.ensembles.llm_voting: answer extraction, voting, and seeded SmolLM2 sampling."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import torch
@@ -57,6 +60,22 @@ def test_config_validation():
         llm_voting.LLMVoteConfig(temperature=0.0)
 
 
+def _generate_reference(model, tok, q, cfg):
+    """Replies of model.generate() under the global seed the question's samples use."""
+    text = tok.apply_chat_template([{"role": "user", "content": f"{q.text} {llm_voting.INSTRUCTION}"}],
+                                   tokenize=False, add_generation_prompt=True)
+    ids = tok(text, return_tensors="pt").input_ids
+    torch.manual_seed(llm_voting.question_seed(q, cfg))
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, temperature=cfg.temperature,
+                         top_k=0, top_p=1.0, num_return_sequences=cfg.n_samples,
+                         max_new_tokens=cfg.max_new_tokens, pad_token_id=tok.eos_token_id)
+    replies = []
+    for row in out[:, ids.shape[1]:].tolist():
+        cut = row.index(tok.eos_token_id) + 1 if tok.eos_token_id in row else len(row)
+        replies.append(tok.decode(row[:cut], skip_special_tokens=True).strip())
+    return replies
+
+
 def test_sampling_is_seeded_matches_generate_and_leaves_global_rng(smollm2, cpu):
     """Check two runs agree, equal model.generate under the same seed, and do not touch the global RNG."""
     model, tok = smollm2
@@ -67,12 +86,27 @@ def test_sampling_is_seeded_matches_generate_and_leaves_global_rng(smollm2, cpu)
     assert torch.equal(before, torch.random.get_rng_state())
     b = llm_voting.sample_question(model, tok, q, cfg, device=cpu)
     assert a.texts == b.texts and len(a.texts) == 3
-    ids = llm_voting._prompt(tok, q, cpu)
-    torch.manual_seed(2 * 1000 + llm_voting.QUESTIONS.index(q))
-    ref = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, temperature=0.8, top_k=0,
-                         top_p=1.0, num_return_sequences=3, max_new_tokens=6, pad_token_id=tok.eos_token_id)
-    assert list(a.texts) == llm_voting._decode(tok, ref, ids.shape[1])[0]
+    assert list(a.texts) == _generate_reference(model, tok, q, cfg)
     assert (a.tokens >= 1).all() and (a.tokens <= 6).all()
+    assert a.seconds > 0 and a.greedy_tokens >= 1 and a.where == "this server (PyTorch)"
+
+
+def test_concurrent_seeded_runs_each_reproduce_their_own_result(smollm2, cpu):
+    """Check two threads sampling at once with different seeds each get their single-threaded replies."""
+    model, tok = smollm2
+    q = llm_voting.BY_KEY["planet"]
+    cfgs = [llm_voting.LLMVoteConfig(n_samples=4, temperature=1.2, seed=s, max_new_tokens=8) for s in (1, 2)]
+    alone = [llm_voting.sample_question(model, tok, q, c, device=cpu).texts for c in cfgs]
+    assert alone[0] != alone[1]
+    barrier = threading.Barrier(2)
+
+    def both(cfg):
+        barrier.wait()  # start together so the two decoding loops interleave
+        return [llm_voting.sample_question(model, tok, q, cfg, device=cpu).texts for _ in range(3)]
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(both, cfgs))
+    assert results[0] == [alone[0]] * 3 and results[1] == [alone[1]] * 3
 
 
 def test_greedy_reply_answers_the_capital(smollm2, cpu):
