@@ -30,7 +30,7 @@ from explorer.core.encoding import control_strings, encode, typed_controls
 from explorer.tokenizers.adapters import MAX_CHARS, HFAdapter, TokenizeConfig, Tokenized, check_text
 from explorer.tokenizers.byte_pieces import char_to_byte_offsets, locate
 from explorer.tokenizers.plain_text import origins
-from explorer.tokenizers.turns import CHATML, Turn, read_turns, roles
+from explorer.core.turns import CHATML, Turn, read_turns, roles
 
 # Lone surrogates mark where each message sits in the rendered string: check_text
 # refuses them in typed text, so they can never be confused with it.
