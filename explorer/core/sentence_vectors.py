@@ -19,12 +19,16 @@ MAX_TOKENS = 256  # per sentence: all-MiniLM-L6-v2 was trained on 128, its conte
 
 @torch.no_grad()
 def sentence_vectors(model, tokenizer, sentences: list[str], *, device: torch.device,
-                     batch_size: int = 32, max_tokens: int = MAX_TOKENS) -> np.ndarray:
-    """Unit-length sentence vectors [sentence, dim]: masked mean of the last layer."""
+                     batch_size: int = 32, max_tokens: int = MAX_TOKENS, control: str = "library") -> np.ndarray:
+    """Unit-length sentence vectors [sentence, dim]: masked mean of the last layer.
+
+    `control` says how typed control-token strings ([SEP], [CLS]) are read: see explorer.core.encoding.
+    """
     out = []
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     for start in range(0, len(sentences), batch_size):
-        rows = [encode(tokenizer, s, max_length=max_tokens) for s in sentences[start:start + batch_size]]
+        batch = sentences[start:start + batch_size]
+        rows = [encode(tokenizer, s, max_length=max_tokens, control=control) for s in batch]
         ids, mask = pad_rows(rows, pad)
         ids_t, mask_t = torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
         hidden = model(input_ids=ids_t, attention_mask=mask_t).last_hidden_state  # [sentence, token, dim]

@@ -63,10 +63,14 @@ def start_id(tok) -> int | None:
     return None
 
 
-def token_ids(tok, text: str, max_tokens: int = MAX_TOKENS, start: bool = False) -> tuple[list[int], int]:
-    """(the first `max_tokens` ids the model reads for `text`, the uncut count); start: prefix start_id."""
+def token_ids(tok, text: str, max_tokens: int = MAX_TOKENS, start: bool = False,
+              control: str = "library") -> tuple[list[int], int]:
+    """(the first `max_tokens` ids the model reads for `text`, the uncut count); start: prefix start_id.
+
+    control: how control-token strings typed in `text` are read, "library" or "text".
+    """
     first = start_id(tok) if start else None
-    ids = ([first] if first is not None else []) + encode(tok, text)
+    ids = ([first] if first is not None else []) + encode(tok, text, control=control)
     return ids[:max_tokens], len(ids)
 
 
@@ -85,11 +89,12 @@ def score_ids(model, tok, ids: list[int], total: int | None = None) -> Scores:
                   ("",) + tuple(tok.decode([g]) for g in guesses), total or len(ids), float(math.exp(nll)))
 
 
-def score_text(model, tok, text: str, max_tokens: int = MAX_TOKENS, start: bool = False) -> Scores:
+def score_text(model, tok, text: str, max_tokens: int = MAX_TOKENS, start: bool = False,
+               control: str = "library") -> Scores:
     """Scores of `text` (its first `max_tokens` tokens); raises ValueError when it has none."""
     if not text.strip():
         raise ValueError("the text is empty")
-    ids, total = token_ids(tok, text, max_tokens, start)
+    ids, total = token_ids(tok, text, max_tokens, start, control)
     if not ids:
         raise ValueError("the text has no tokens")
     return score_ids(model, tok, ids, total)

@@ -26,17 +26,17 @@ MAX_TOKENS = 512  # every request is capped here: CPU time and cached memory sta
 
 
 def walk_support(model) -> str | None:
-    """None when `model` is a Llama-style decoder this page can take apart; else the reason."""
+    """None when `model` is a Llama-style decoder this page can take apart; else the reason (plain text)."""
     base = getattr(model, "model", None)
     layers = getattr(base, "layers", None)
     if layers is None or not hasattr(base, "rotary_emb") or not hasattr(model, "lm_head"):
-        return f"`{model.config.model_type}` is not laid out like Llama (model.layers, rotary_emb, lm_head)"
+        return f"'{model.config.model_type}' is not laid out like Llama (model.layers, rotary_emb, lm_head)"
     first = layers[0]
     needed = ("input_layernorm", "post_attention_layernorm", "self_attn", "mlp")
     if not all(hasattr(first, n) for n in needed) or not hasattr(first.mlp, "gate_proj"):
-        return f"`{model.config.model_type}` blocks are not RMSNorm → attention → gated MLP"
+        return f"'{model.config.model_type}' blocks are not RMSNorm → attention → gated MLP"
     if hasattr(first.self_attn, "q_norm") or not hasattr(first.self_attn, "q_proj"):
-        return f"`{model.config.model_type}` attention has extra parts (fused or normed q/k)"
+        return f"'{model.config.model_type}' attention has extra parts (fused or normed q/k)"
     return None
 
 

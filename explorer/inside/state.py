@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.encoding import CONTROL_MODES
 from explorer.core.state import ViewState, choice, flag, num
 from explorer.core.state import text as free_text
 from explorer.inside.forward import MAX_TOKENS
@@ -34,6 +35,9 @@ class InsideState(ViewState):
     eval_b: str = free_text(DEFAULT_B, max_len=MAX_TEXT)
     start: bool = flag(True)  # evaluation: begin each text with the document-start token
     seed: int = num(0, lo=0, hi=2**31 - 1)
+    # control-token strings typed in the prompt and texts A, B (<|im_end|>, <|endoftext|>): read as the
+    # library does (they become control tokens) or as plain text
+    control: str = choice("library", CONTROL_MODES)
 
 
 def followed(state: InsideState, n_tokens: int) -> tuple[int, int]:

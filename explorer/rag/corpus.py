@@ -174,11 +174,17 @@ def parse_upload(name: str, data: bytes) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def parse_uploads(files: list[tuple[str, bytes]]) -> tuple[tuple[Section, ...], tuple[CorpusError, ...]]:
-    """Sections of every usable file, and one named error per file that was refused."""
+def parse_uploads(files: list[tuple[str, bytes]], given: int | None = None
+                  ) -> tuple[tuple[Section, ...], tuple[CorpusError, ...]]:
+    """Sections of every usable file, and one named error per file that was refused.
+
+    given: how many files the user gave, when the caller passes only the first
+    MAX_FILES of them (so the rest are never read); defaults to len(files).
+    """
     errors: list[CorpusError] = []
-    if len(files) > MAX_FILES:
-        errors.append(TooManyFiles(f"{len(files)} files: only the first {MAX_FILES} are used"))
+    given = len(files) if given is None else max(given, len(files))
+    if given > MAX_FILES:
+        errors.append(TooManyFiles(f"{given} files: only the first {MAX_FILES} are used"))
         files = files[:MAX_FILES]
     sections: list[Section] = []
     total = 0

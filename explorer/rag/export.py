@@ -39,7 +39,8 @@ def answers_json(question: str, settings: dict, prompts: dict, answers: dict,
         modes[mode] = {"prompt": prompt.text, "prompt_tokens": prompt.n_tokens,
                        "contexts_used": prompt.contexts_used, "answer": answer.text,
                        "new_tokens": answer.new_tokens, "seconds": round(answer.seconds, 3),
-                       "stopped": answer.stopped,
+                       "stopped": answer.stopped, "control_tokens": prompt.control,
+                       "turns_read": [t.role for t in prompt.turns], "injected": prompt.injected,
                        "right": None if verdicts is None else verdicts.get(mode)}
     return json.dumps({"question": question, "settings": settings, "answers": modes},
                       indent=2, ensure_ascii=False)

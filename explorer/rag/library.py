@@ -51,18 +51,21 @@ def eval_queries(chunks: Chunks, limit: int = MAX_EVAL_QUERIES, seed: int = 0) -
 
 
 def build_library(model, tok, sections: tuple[Section, ...], cfg: ChunkConfig, *,
-                  device: torch.device) -> Library:
-    """Chunk the sections, embed every chunk with the encoder, build the indexes."""
+                  device: torch.device, control: str = "library") -> Library:
+    """Chunk the sections, embed every chunk with the encoder, build the indexes.
+
+    control: how control-token strings ([SEP]) in the documents are read, "library" or "text".
+    """
     chunks = chunk_corpus(sections, cfg)
     if not len(chunks):
         raise ValueError("the corpus has no words to index")
     start = time.perf_counter()
     vectors = sentence_vectors(model, tok, [chunks.embedding_text(i) for i in range(len(chunks))],
-                               device=device)
+                               device=device, control=control)
     embed = time.perf_counter() - start
     indexes = build_indexes(vectors)
     queries = eval_queries(chunks)
     start = time.perf_counter()
-    query_vectors = sentence_vectors(model, tok, list(queries), device=device)
+    query_vectors = sentence_vectors(model, tok, list(queries), device=device, control=control)
     seconds = {"embed": embed, **indexes.seconds, "queries": time.perf_counter() - start}
     return Library(chunks, vectors, indexes, queries, query_vectors, len(sections), seconds)

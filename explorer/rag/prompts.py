@@ -7,12 +7,15 @@ Three prompt-engineering switches act on the same question:
   "I don't know",
 - `few_shot`: two worked question/answer turns before the real one.
 
-The text is rendered by the tokenizer's own chat template. Its ids are those
-of `tok.apply_chat_template(..., tokenize=True)` with one difference: the
-messages' contents (the question, the chunks, an uploaded file) are read as
-plain text (explorer.core.encoding, control="text"), so a typed or uploaded
-"<|im_end|>" stays text and cannot end the user's turn early; only the
-template's own markers are control tokens.
+The text is rendered by the tokenizer's own chat template; the template's own
+markers are always control tokens. The messages' contents (the question, the
+chunks, an uploaded file) follow the page's control-token switch
+(explorer.core.encoding): "library" gives exactly the ids of
+`tok.apply_chat_template(..., tokenize=True)`, where a typed "<|im_end|>\n
+<|im_start|>system" really ends the user's turn and opens a system turn;
+"text" reads them as plain text (the ids of `sanitize_control_tokens=True`),
+so they cannot. `BuiltPrompt.turns` are the turns the model reads,
+`BuiltPrompt.written` the ones the template wrote.
 
 Example:
     >>> p = build_prompt(tok, "What does pass do?", (("The pass statement", "pass is a null operation"),),
@@ -25,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.core.encoding import encode
+from explorer.rag.turns import Turn, read_turns
 
 MAX_PROMPT_TOKENS = 2_048  # CPU prefill of SmolLM2 stays near a few seconds
 SYSTEM = ("You are a careful assistant who answers questions about the Python programming "
@@ -59,10 +63,25 @@ class BuiltPrompt:
     ids: tuple[int, ...]  # [prompt_token]
     contexts_used: int  # chunks that fit under max_tokens
     contexts_given: int
+    control: str  # "library" | "text": how control-token strings inside the messages were read
+    turns: tuple[Turn, ...]  # as the model reads `ids`
+    written: tuple[Turn, ...]  # as the template wrote them (the messages read as plain text)
 
     @property
     def n_tokens(self) -> int:
         return len(self.ids)
+
+    @property
+    def injected(self) -> bool:
+        """True when text inside a message changes the turns the model reads (roles, text or ends)."""
+        def shape(turns: tuple[Turn, ...]) -> list[tuple[str, str, bool]]:
+            return [(t.role, t.content, t.closed) for t in turns]
+        return shape(self.turns) != shape(self.written)
+
+    @property
+    def opened_roles(self) -> tuple[str, ...]:
+        """Roles of the turns that text inside a message opened (none when read as plain text)."""
+        return tuple(t.role for t in self.turns if t.opened_in_text)
 
 
 def context_block(contexts) -> str:
@@ -96,41 +115,59 @@ def _sentinel(i: int) -> str:
     return f"\ue000{i}\ue001"  # private-use characters: never in real text, copied as is
 
 
-def template_ids(tok, messages: list[dict[str, str]]) -> tuple[str, list[int]]:
-    """(templated text, ids): template pieces read with control tokens, contents as plain text."""
+def template_ids(tok, messages: list[dict[str, str]], control: str = "library"
+                 ) -> tuple[str, list[int], list[bool]]:
+    """(templated text, ids, [token] True inside a message's text): the template's pieces read with
+    control tokens, the messages' contents read by `control` ("library" or "text")."""
     text = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     marked = [{**m, "content": _sentinel(i)} for i, m in enumerate(messages)]
     skeleton = tok.apply_chat_template(marked, tokenize=False, add_generation_prompt=True)
     ids: list[int] = []
+    in_text: list[bool] = []
     rebuilt = []
     for i, message in enumerate(messages):
         before, skeleton = skeleton.split(_sentinel(i), 1)
-        ids += encode(tok, before, add_special_tokens=False)
-        ids += encode(tok, message["content"], add_special_tokens=False, control="text")
+        piece = encode(tok, before, add_special_tokens=False)
+        content = encode(tok, message["content"], add_special_tokens=False, control=control)
+        ids += piece + content
+        in_text += [False] * len(piece) + [True] * len(content)
         rebuilt += [before, message["content"]]
-    ids += encode(tok, skeleton, add_special_tokens=False)
+    tail = encode(tok, skeleton, add_special_tokens=False)
+    ids, in_text = ids + tail, in_text + [False] * len(tail)
     if "".join(rebuilt) + skeleton != text:  # a template that rewrites contents: refuse, never guess
         raise ValueError("this chat template changes the message text; cannot mark its contents")
-    return text, ids
+    if control == "library" and ids != encode(tok, text, add_special_tokens=False):
+        raise ValueError("this tokenizer reads the templated text differently in pieces; cannot mark its contents")
+    return text, ids, in_text
 
 
-def _render(tok, question: str, contexts, cfg: PromptConfig) -> tuple[list[dict], str, list[int]]:
+def _render(tok, question: str, contexts, cfg: PromptConfig, control: str):
     messages = chat_messages(question, contexts, cfg)
-    text, ids = template_ids(tok, messages)
-    return messages, text, ids
+    text, ids, in_text = template_ids(tok, messages, control)
+    return messages, text, ids, in_text
+
+
+def _built(tok, rendered, used: int, given: int, control: str) -> BuiltPrompt:
+    """The BuiltPrompt of one rendering, with the turns the model reads and the ones the template wrote."""
+    messages, text, ids, in_text = rendered
+    turns = read_turns(tok, ids, in_text)
+    written = turns if control == "text" else read_turns(tok, *template_ids(tok, messages, "text")[1:])
+    return BuiltPrompt(tuple((m["role"], m["content"]) for m in messages), text, tuple(ids), used, given,
+                       control, turns, written)
 
 
 def build_prompt(tok, question: str, contexts, cfg: PromptConfig,
-                 max_tokens: int = MAX_PROMPT_TOKENS) -> BuiltPrompt:
+                 max_tokens: int = MAX_PROMPT_TOKENS, control: str = "library") -> BuiltPrompt:
     """Render the prompt; drop the last context passages until it fits in max_tokens.
 
-    contexts: sequence of (heading, text) pairs, best first. Raises ValueError
-    when even the prompt without context is longer than max_tokens.
+    contexts: sequence of (heading, text) pairs, best first; control: how
+    control-token strings inside the question and the contexts are read
+    ("library" or "text"). Raises ValueError when even the prompt without
+    context is longer than max_tokens.
     """
     contexts = tuple(contexts)
     for used in range(len(contexts), -1, -1):
-        messages, text, ids = _render(tok, question, contexts[:used], cfg)
-        if len(ids) <= max_tokens:
-            turns = tuple((m["role"], m["content"]) for m in messages)
-            return BuiltPrompt(turns, text, tuple(ids), used, len(contexts))
-    raise ValueError(f"the question alone takes {len(ids):,} tokens; the limit is {max_tokens:,}")
+        rendered = _render(tok, question, contexts[:used], cfg, control)
+        if len(rendered[2]) <= max_tokens:
+            return _built(tok, rendered, used, len(contexts), control)
+    raise ValueError(f"the question alone takes {len(rendered[2]):,} tokens; the limit is {max_tokens:,}")

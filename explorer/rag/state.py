@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.encoding import CONTROL_MODES
 from explorer.core.state import MAX_VALUE_CHARS, ViewState, choice, flag, num, text
 from explorer.rag.answers import MAX_NEW_TOKENS
 from explorer.rag.chunking import MAX_SIZE, MIN_SIZE
@@ -23,7 +24,7 @@ CORPUS_CHOICES = ("basics", "statements", "reference", "upload")
 
 @dataclass(frozen=True)
 class RagState(ViewState):
-    """Corpus, chunking, search, prompt switches, question and seed."""
+    """Corpus, chunking, search, prompt switches, question, seed and how typed control tokens are read."""
 
     corpus: str = choice("basics", CORPUS_CHOICES)
     size: int = num(120, lo=MIN_SIZE, hi=MAX_SIZE)  # words per chunk
@@ -41,6 +42,9 @@ class RagState(ViewState):
     few_shot: bool = flag(False)
     new_tokens: int = num(48, lo=8, hi=MAX_NEW_TOKENS)
     seed: int = num(0, lo=0, hi=1_000_000)  # the random-chunks control
+    # typed control-token strings (<|im_end|>, [SEP]) in the question and the files: the library's
+    # default (they become control tokens: prompt injection shown) or plain text (the safe reading)
+    control: str = choice("library", CONTROL_MODES)
 
     def __post_init__(self) -> None:
         # the overlap's bound depends on the size: clamp here so a link never breaks chunking

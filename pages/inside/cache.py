@@ -2,7 +2,14 @@
 
 Every request is capped at MAX_TOKENS tokens (forward.MAX_TOKENS = 512) and
 every cache is bounded by max_entries, so memory stays bounded however many
-visitors type.
+visitors type. The largest object each cache can hold, for SmolLM2 at 512
+tokens (bench/bench_inside.py measures them; a hub model scales them with
+its layers x width and vocabulary):
+- run: the residual stream [31, 512, 576] float32, 36 MB (4 entries: 146 MB at most);
+- walk: one block's stage samples, an attention row and 8 candidates, 12 KB;
+- lens: [31, 5] guesses and norms, 4 KB; rope_curve: 1,024 scores, 16 KB;
+- prompt / pieces: 512 ids or token texts, 2-4 KB; scores: [512] per-token arrays, 20 KB;
+- architecture / encoder_architecture / notes_claims / start_piece: small tables.
 """
 from __future__ import annotations
 
@@ -25,10 +32,15 @@ def _net(model: str, hub: str):
     return model_for(model, hub).obj
 
 
+def tokenizer(model: str, hub: str = ""):
+    """The page model's tokenizer (shared, read-only)."""
+    return _net(model, hub)[1]
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def prompt(model: str, hub: str, text: str, chat: bool) -> P.Prompt:
-    """The prompt's ids (chat template optional), the last MAX_TOKENS kept."""
-    return P.prompt_ids(_net(model, hub)[1], text, chat)
+def prompt(model: str, hub: str, text: str, chat: bool, control: str = "library") -> P.Prompt:
+    """The prompt's ids (chat template optional), the last MAX_TOKENS kept; control: typed control tokens' reading."""
+    return P.prompt_ids(_net(model, hub)[1], text, chat, control=control)
 
 
 # cache_resource, not cache_data: the residual stream of 512 tokens is ~37 MB and must
@@ -83,10 +95,10 @@ def notes_claims(model: str, hub: str, ids: tuple) -> tuple[C.Claim, ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def scores(model: str, hub: str, text: str, start: bool) -> evaluate.Scores:
+def scores(model: str, hub: str, text: str, start: bool, control: str = "library") -> evaluate.Scores:
     """Per-token surprise of `text` (its first MAX_TOKENS tokens), after a document-start token if `start`."""
     net, tok = _net(model, hub)
-    return evaluate.score_text(net, tok, text, start=start)
+    return evaluate.score_text(net, tok, text, start=start, control=control)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

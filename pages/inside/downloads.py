@@ -15,5 +15,5 @@ def show(walk, lens, archs, a, b) -> None:
     cols[1].download_button("Download per-token surprise (CSV)", scores_csv(a, b),
                             file_name="inside-a-transformer-surprise.csv", mime="text/csv",
                             icon=":material/download:", on_click="ignore")
-    st.caption("Share what you see: this page's URL holds the prompt, the chat switch, the block, head and "
-               "token you follow, the two evaluation texts and the shuffle seed.")
+    st.caption("Share what you see: this page's URL holds the prompt, the chat switch, how typed control tokens "
+               "are read, the block, head and token you follow, the two evaluation texts and the shuffle seed.")

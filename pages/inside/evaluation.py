@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.inside import figures as F
 from explorer.inside.evaluate import Scores, shuffle_words
 from explorer.inside.presets import PAIRS
-from explorer.inside.state import MAX_TEXT
+from explorer.inside.state import InsideState
 from pages.inside import cache
 from pages.inside.forward_path import PLOT
+from pages.shared import control_tokens, url_state
 
 P = "inside"
 MEANING = """
@@ -46,23 +48,30 @@ def controls() -> None:
     top = st.columns([3, 2, 1])
     top[0].selectbox("Pairs to compare", list(PAIRS), index=None, key="inside_pair",
                      placeholder="Pick a pair: fluent vs shuffled, fact vs false fact...", on_change=_apply_pair)
-    top[1].number_input("Shuffle seed", 0, 2**31 - 1, key=f"{P}.seed")
+    url_state.number_input(top[1], "Shuffle seed", InsideState, P, "seed", step=1)
     top[2].button("Shuffle A into B", on_click=_shuffle, icon=":material/shuffle:")
     first = cache.start_piece(st.session_state[f"{P}.model"], st.session_state[f"{P}.hub"].strip())
     if first:
-        st.toggle(f"Start each text with `{first}` (a new document)", key=f"{P}.start",
-                  help=f"The model was trained on documents separated by {first}. Without it the first word "
-                       "has nothing to be predicted from, and the model reads what follows it oddly: try both.")
+        st.toggle(f"Start each text with {escape_md(first)} (a new document)", key=f"{P}.start",
+                  help=f"The model was trained on documents separated by {escape_md(first)}. Without it the "
+                       "first word has nothing to be predicted from, and the model reads what follows it oddly: "
+                       "try both.")
     cols = st.columns(2)
-    cols[0].text_area("Text A", key=f"{P}.eval_a", max_chars=MAX_TEXT, height=80)
-    cols[1].text_area("Text B", key=f"{P}.eval_b", max_chars=MAX_TEXT, height=80)
+    url_state.text_area(cols[0], "Text A", InsideState, P, "eval_a", height=80)
+    url_state.text_area(cols[1], "Text B", InsideState, P, "eval_b", height=80)
 
 
 def _score(state, text: str, name: str) -> Scores | None:
     if not text.strip():
         st.warning(f"Text {name} is empty: type a sentence to score it.")
         return None
-    s = cache.scores(state.model, state.hub.strip(), text, state.start)
+    tok = cache.tokenizer(state.model, state.hub.strip())
+    control_tokens.notice(st, tok, text, state.control, f"Text {name}")
+    try:
+        s = cache.scores(state.model, state.hub.strip(), text, state.start, state.control)
+    except (ValueError, RuntimeError) as err:
+        st.error(f"Could not score text {name}: {escape_md(err)}")
+        return None
     if s.total_tokens > len(s.ids):
         st.warning(f"Text {name} has {s.total_tokens:,} tokens; only the first {len(s.ids)} were scored.")
     if s.scored == 0:

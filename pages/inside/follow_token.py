@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.inside import figures as F
 from explorer.inside.lens import Lens
 from explorer.inside.rope import RopeCurve
-from pages.inside.forward_path import PLOT, md, token_options
+from pages.inside.forward_path import PLOT, token_options
 
 P = "inside"
 
@@ -26,8 +27,8 @@ def lens_section(lens: Lens, tokens: tuple[str, ...]) -> None:
                       for i in lens.biggest_changes())
     st.markdown(f"Biggest changes: {moves}.")
     if first is not None:
-        st.caption(f"The final answer {md(repr(final))} is the top guess from layer {first} on; before that the "
-                   "stream holds something the unembedding cannot read as this token yet.")
+        st.caption(f"The final answer {escape_md(repr(final))} is the top guess from layer {first} on; before "
+                   "that the stream holds something the unembedding cannot read as this token yet.")
 
 
 def rope_controls(tokens: tuple[str, ...]) -> None:

@@ -1,22 +1,16 @@
 """Section 1: the forward pass stage by stage, with shapes, real numbers and links to the deeper pages."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.inside import figures as F
 from explorer.inside.walk import Walk
 from pages.inside import links
 
 P = "inside"
 PLOT = {"displaylogo": False}
-
-
-def md(text: str) -> str:
-    """Token or user text made literal inside Streamlit markdown (no links, emphasis or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~:$])", r"\\\1", text)
 
 
 def token_options(tokens: tuple[str, ...]):
@@ -52,8 +46,8 @@ def _numbers(values: np.ndarray) -> str:
 
 def stage_table(walk: Walk) -> None:
     """Every stage as one row: step, tensor shape with its dimensions, real numbers, what happens."""
-    rows = [{"step": md(s.name), "shape": md(" × ".join(str(d) for d in s.shape) + " " + s.dims),
-             "numbers at the followed token": md(_numbers(s.values)), "what happens": md(s.what)}
+    rows = [{"step": escape_md(s.name), "shape": escape_md(" × ".join(str(d) for d in s.shape) + " " + s.dims),
+             "numbers at the followed token": escape_md(_numbers(s.values)), "what happens": escape_md(s.what)}
             for s in walk.stages]
     st.table(rows, border="horizontal", hide_index=True)
 

@@ -1,4 +1,7 @@
-"""Links from each stage to the page that explores it, carrying this page's prompt in the other page's URL keys."""
+"""Links from each stage to the page that explores it, carrying this page's prompt in the other page's URL keys.
+
+The control-token switch travels too (URL key `control`); a page whose state has no such field drops it.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -16,8 +19,8 @@ TOKENIZERS = "smollm2-tok|gpt2|cl100k|bert"  # SmolLM2's own tokenizer first, th
 def tokenizer_query(state: InsideState) -> dict[str, str]:
     """The Tokenizer inspector on this prompt: the chat-template view when the template is on."""
     if state.chat and state.model == "smollm2":
-        return TokenizerState.from_query({"mode": "chat", "user": state.text}).to_query()
-    return TokenizerState.from_query({"text": state.text, "tk": TOKENIZERS}).to_query()
+        return TokenizerState.from_query({"mode": "chat", "user": state.text, "control": state.control}).to_query()
+    return TokenizerState.from_query({"text": state.text, "tk": TOKENIZERS, "control": state.control}).to_query()
 
 
 def attention_query(state: InsideState, layer: int, head: int) -> dict[str, str]:
@@ -25,12 +28,13 @@ def attention_query(state: InsideState, layer: int, head: int) -> dict[str, str]
     model = {"model": "hub", "hub": state.hub.strip(), "kind": "decoder"} if state.model == "hub" \
         else {"model": "smollm2"}
     return AttentionState.from_query({**model, "text": state.text, "layer": str(layer),
-                                      "head": str(head)}).to_query()
+                                      "head": str(head), "control": state.control}).to_query()
 
 
 def sampling_query(state: InsideState) -> dict[str, str]:
     """The Sampling lab's next-token pipeline for this prompt (SmolLM2 only)."""
-    return SamplingState.from_query({"prompt": state.text, "chat": "1" if state.chat else "0"}).to_query()
+    return SamplingState.from_query({"prompt": state.text, "chat": "1" if state.chat else "0",
+                                     "control": state.control}).to_query()
 
 
 def show(where, target: str, state: InsideState, layer: int = 0, head: int = 0) -> None:

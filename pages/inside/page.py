@@ -1,6 +1,7 @@
 """Inside a transformer: one real forward pass, from typed text to the next token, stage by stage."""
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.inside.forward import walk_support
 from explorer.inside.state import InsideState, followed
 from pages.inside import cache, downloads, evaluation, follow_token, forward_path, parameters, prompt_box
@@ -21,10 +22,10 @@ sync_widgets(InsideState, P)
 prompt_box.controls()
 pre = read_widgets(InsideState, P)
 loaded = prompt_box.load(pre)
-prompt = prompt_box.encode(pre) if loaded else None
+prompt = prompt_box.encode(pre, loaded) if loaded else None
 why_not = walk_support(loaded.obj[0]) if loaded else None
 if why_not:
-    st.warning(f"This page takes apart Llama-style decoders (Llama, Mistral, Qwen2, SmolLM); {why_not}. "
+    st.warning(f"This page takes apart Llama-style decoders (Llama, Mistral, Qwen2, SmolLM); {escape_md(why_not)}. "
                "Only the parameter table and the evaluation are shown for it.")
 if prompt is None:
     write_url(InsideState, P)

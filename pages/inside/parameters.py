@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.core.sources import ModelUnavailable
 from explorer.inside import figures as F
 from explorer.inside.claims import Claim
 from explorer.inside.params import GROUPS, Architecture
 from pages.inside import cache
-from pages.inside.forward_path import PLOT, md
+from pages.inside.forward_path import PLOT
 
 VERDICT = {"yes": ":green-badge[agrees]", "partly": ":orange-badge[partly]", "no": ":red-badge[differs]"}
 
@@ -19,7 +20,7 @@ def models(state) -> list[Architecture]:
     try:
         archs.append(cache.encoder_architecture())
     except (ModelUnavailable, OSError, ValueError) as err:
-        st.info(f"MiniLM could not be loaded for the comparison: {err}")
+        st.info(f"MiniLM could not be loaded for the comparison: {escape_md(err)}")
     return archs
 
 
@@ -35,7 +36,8 @@ def _facts(a: Architecture) -> dict[str, str]:
 def architecture_table(archs: list[Architecture]) -> None:
     """The facts that tell the architectures apart, one column per model."""
     facts = [_facts(a) for a in archs]
-    rows = [{"": key, **{md(a.name): md(f[key]) for a, f in zip(archs, facts)}} for key in facts[0]]
+    rows = [{"": key, **{escape_md(a.name): escape_md(f[key]) for a, f in zip(archs, facts)}}
+            for key in facts[0]]
     st.table(rows, border="horizontal", hide_index=True)
 
 
@@ -47,7 +49,7 @@ def groups_table(arch: Architecture) -> None:
         check = "" if g.formula_count is None else ("= counted ✔" if g.formula_count == g.count else
                                                    f"formula gives {g.formula_count:,}")
         rows.append({"group": name, "parameters": f"{g.count:,}", "share": f"{g.count / arch.total:.1%}",
-                     "formula": md(g.formula or "counted from the weights"), "check": check})
+                     "formula": escape_md(g.formula or "counted from the weights"), "check": check})
     st.table(rows, border="horizontal", hide_index=True)
     st.caption(f"Total {arch.total:,} = sum(p.numel() for p in model.parameters()); shared (tied) weights "
                "count once. d = width, H / KV = query / key-value heads, hd = head size, L = layers.")
@@ -66,6 +68,6 @@ def show(state) -> list[Architecture]:
 
 def claims_table(claims: tuple[Claim, ...]) -> None:
     """What the notes say beside what this model shows."""
-    rows = [{"topic": c.topic, "the notes say": md(c.notes), "this model shows": md(c.model),
+    rows = [{"topic": c.topic, "the notes say": escape_md(c.notes), "this model shows": escape_md(c.model),
              "verdict": VERDICT[c.verdict]} for c in claims]
     st.table(rows, border="horizontal", hide_index=True)

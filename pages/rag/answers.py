@@ -15,7 +15,7 @@ from explorer.rag.presets import is_right
 from explorer.rag.prompts import BuiltPrompt, PromptConfig
 from explorer.rag.retrieval import Retrieval
 from explorer.rag.state import RagState
-from pages.rag import cache
+from pages.rag import cache, prompt_view
 from pages.rag.question import preset_of
 from pages.shared.url_state import slider
 
@@ -35,11 +35,11 @@ def _switches() -> None:
                    help="Greedy decoding: the same prompt always gives the same answer.")
 
 
-def _prompts(lib: Library, question: str, retrieval: Retrieval, cfg: PromptConfig) -> dict:
+def _contexts(lib: Library, retrieval: Retrieval) -> dict[str, tuple[tuple[str, str], ...]]:
+    """mode -> the (heading, text) chunks its prompt gets, best first."""
     chunks = lib.chunks
     pairs = {"none": (), "retrieved": retrieval.rows, "random": retrieval.random_rows}
-    return {mode: cache.prompt(question, tuple((chunks.headings[r], chunks.texts[r]) for r in rows), cfg)
-            for mode, rows in pairs.items()}
+    return {mode: tuple((chunks.headings[r], chunks.texts[r]) for r in rows) for mode, rows in pairs.items()}
 
 
 def _generate(prompts: dict[str, BuiltPrompt], new_tokens: int) -> dict[str, Answer]:
@@ -82,10 +82,13 @@ def answers_panel(state: RagState, lib: Library, question: str, retrieval: Retri
     _switches()
     cfg = PromptConfig(state.system, state.only_context, state.few_shot)
     try:
-        prompts = _prompts(lib, question, retrieval, cfg)
+        contexts = _contexts(lib, retrieval)
+        prompts = {m: cache.prompt(question, contexts[m], cfg, state.control) for m in MODES}
+        prompt_view.documents_notice(contexts, prompts, state.control)
+        prompt_view.injection(prompts, state.control)
         answers = _generate(prompts, state.new_tokens)
     except ModelUnavailable as err:
-        st.error(f"SmolLM2 is not available: {err}")
+        st.error(f"SmolLM2 is not available: {escape_md(err)}")
         return
     except ValueError as err:
         st.error(escape_md(str(err)))
@@ -96,13 +99,7 @@ def answers_panel(state: RagState, lib: Library, question: str, retrieval: Retri
         with col:
             _show(mode, prompts[mode], answers[mode], verdicts[mode])
     _honesty(question, verdicts)
-    with st.expander("The exact prompts sent (chat template applied)"):
-        st.caption(escape_md("SmolLM2's chat template wraps each turn in <|im_start|> ... "
-                             "<|im_end|>. What you type or upload is read as plain text, so a "
-                             "typed <|im_end|> cannot end your turn early."))
-        for tab, mode in zip(st.tabs([MODE_TITLES[m] for m in MODES]), MODES):
-            tab.caption(f"{prompts[mode].n_tokens:,} tokens")
-            tab.code(prompts[mode].text, language=None, wrap_lines=True)
+    prompt_view.show(prompts, state.control)
     settings = {**dataclasses.asdict(state), "question": question}
     st.download_button("Download the answers and prompts (JSON)",
                        answers_json(question, settings, prompts, answers, verdicts),

@@ -12,6 +12,7 @@ from explorer.rag.corpus import MAX_FILE_BYTES, MAX_FILES, UPLOAD_TYPES
 from explorer.rag.library import Library
 from explorer.rag.state import CORPUS_CHOICES, RagState
 from pages.rag import cache
+from pages.shared import control_tokens
 from pages.shared.url_state import slider
 
 CORPUS_LABELS = {"basics": "Python basics (19 topics)", "statements": "Python statements (22 topics)",
@@ -20,6 +21,7 @@ CORPUS_LABELS = {"basics": "Python basics (19 topics)", "statements": "Python st
 ERROR_TITLES = {"EmptyFile": "Empty file", "FileTooLarge": "File too large", "NotText": "Not a text file",
                 "UnsupportedType": "Unsupported file type", "TooManyFiles": "Too many files"}
 CHUNKS_PER_SECOND = 7  # MiniLM on one busy CPU thread, measured by bench/bench_rag.py
+UPLOAD_MB = 1  # the browser refuses bigger files; MAX_FILE_BYTES (200 KB) is the real limit, with a message
 
 
 def _uploaded() -> tuple[str, tuple] | None:
@@ -27,13 +29,14 @@ def _uploaded() -> tuple[str, tuple] | None:
     files = st.file_uploader(
         f"Upload up to {MAX_FILES} .txt or .md files ({MAX_FILE_BYTES // 1000} KB each). "
         "Markdown is split at # headings, text at underlined headings.",
-        type=[t.lstrip(".") for t in UPLOAD_TYPES], accept_multiple_files=True, key="rag_upload")
+        type=[t.lstrip(".") for t in UPLOAD_TYPES], accept_multiple_files=True, key="rag_upload",
+        max_upload_size=UPLOAD_MB)
     if not files:
         st.info("Upload a file to search it. A shared link cannot carry files: whoever opens it "
                 "uploads their own.")
         return None
-    raw = tuple((f.name, f.getvalue()) for f in files)
-    found, errors = cache.uploads(raw)
+    raw = tuple((f.name, f.getvalue()) for f in files[:MAX_FILES])  # the rest are never read
+    found, errors = cache.uploads(raw, len(files))
     for name, message in errors:
         st.error(f"**{ERROR_TITLES.get(name, name)}**: {escape_md(message)}")
     if not found:
@@ -74,16 +77,28 @@ def library_panel(state: RagState) -> tuple[str, Library] | None:
     if total > kept:
         st.warning(f"{total:,} chunks is above the {MAX_CHUNKS:,} this page embeds: the first "
                    f"{kept:,} are used. Larger chunks or less overlap keep everything.")
-    try:
-        with st.spinner(f"MiniLM is embedding {kept:,} chunks (about {kept / CHUNKS_PER_SECOND:.0f} s "
-                        "on one CPU thread, once per server)...", show_time=True):
-            lib = cache.build(key, state.size, state.overlap, sections)
-    except ModelUnavailable as err:
-        st.error(f"MiniLM is not available: {err}")
+    built = _build(state, key, sections, kept)
+    if built is None:
         return None
+    embed, lib = built
     s = lib.seconds
     st.caption(f"{len(lib.chunks):,} chunks from {lib.n_sections:,} sections. Built once per "
                f"server in {sum(s.values()):.1f} s: MiniLM embedding {s['embed']:.1f} s, FAISS flat "
                f"{s['flat'] * 1000:.1f} ms, IVF {s['ivf'] * 1000:.1f} ms ({lib.indexes.nlist} cells), "
                f"HNSW {s['hnsw'] * 1000:.1f} ms.")
-    return f"{key}|{state.size}|{state.overlap}", lib
+    return f"{key}|{state.size}|{state.overlap}|{embed}", lib
+
+
+def _build(state: RagState, key: str, sections, kept: int) -> tuple[str, Library] | None:
+    """(how the documents' control-token strings were read, the cached library), or None after a message."""
+    try:
+        embed = cache.embed_control(key, state.control, sections)
+        if state.corpus == "upload":
+            text = "\n".join(f"{s.heading}\n{s.text}" for s in sections)
+            control_tokens.notice(st, cache.search_tokenizer(), text, state.control, "MiniLM (your files)")
+        with st.spinner(f"MiniLM is embedding {kept:,} chunks (about {kept / CHUNKS_PER_SECOND:.0f} s "
+                        "on one CPU thread, once per server)...", show_time=True):
+            return embed, cache.build(key, state.size, state.overlap, embed, sections)
+    except ModelUnavailable as err:
+        st.error(f"MiniLM is not available: {escape_md(err)}")
+        return None

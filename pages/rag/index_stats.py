@@ -13,7 +13,7 @@ from pages.rag import cache
 
 def _this_question(lib: Library, question: str, state: RagState) -> pd.DataFrame:
     """The question's top-k headings from each index, side by side."""
-    qvec = cache.question_vector(question)
+    qvec = cache.question_vector(question, state.control)
     cmp = compare(lib.indexes, qvec[None], state.k, nprobe=state.nprobe, ef_search=state.ef)
     cols = {KIND_TITLES[kind]: [lib.chunks.headings[r] if r >= 0 else "(nothing)"
                                 for r in rows[0]] for kind, rows in cmp.rows.items()}

@@ -1,6 +1,7 @@
 """Search and answer: vector search over real documents, then SmolLM2 answers with and without them."""
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.core.sources import ModelUnavailable
 from explorer.rag.state import RagState
 from pages.rag import cache
@@ -34,12 +35,12 @@ if picked is not None:
             st.subheader("4. Answer three ways")
             answers_panel(state, lib, question, retrieval)
     except ModelUnavailable as err:
-        st.error(f"A model this page needs is missing: {err}")
+        st.error(f"A model this page needs is missing: {escape_md(err)}")
     st.subheader("5. The index: exact or approximate?")
     index_panel(state, lib_key, lib, question)
 
 state = write_url(RagState, "rag")
 st.divider()
 st.caption(f"Share this view: the link in your address bar restores the documents, chunking, "
-           f"search and prompt settings, the question and the seed ({len(state.to_query())} "
-           "settings differ from the defaults). Uploaded files are not in the link.")
+           f"search and prompt settings, the question, the seed and how typed control tokens are read "
+           f"({len(state.to_query())} settings differ from the defaults). Uploaded files are not in the link.")

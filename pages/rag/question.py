@@ -4,9 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.core.markdown import escape_md
+from explorer.core.sources import ModelUnavailable
 from explorer.rag.presets import BY_QUESTION, PRESETS
 from explorer.rag.retrieval import MAX_QUESTION_CHARS
 from explorer.rag.state import RagState
+from pages.rag import cache
+from pages.shared import control_tokens
 from pages.shared.url_state import slider, text_area
 
 PRESET_LABELS = {"return": "bare return", "ellipsis": "Ellipsis", "assert": "failed assert",
@@ -30,6 +33,7 @@ def question_panel(state: RagState) -> str | None:
     left, right = st.columns([4, 1])
     text_area(left, "Question", RagState, "rag", "question", height=68)
     slider(right, "Chunks to retrieve (k)", RagState, "rag", "k")
+    control_tokens.switch(st, RagState, "rag")
     raw = state.question
     if len(raw) > MAX_QUESTION_CHARS:
         st.error(f"The question has {len(raw):,} characters; questions are limited to "
@@ -40,7 +44,18 @@ def question_panel(state: RagState) -> str | None:
     if not question:
         st.warning("Type a question, or pick a preset.")
         return None
+    _notices(question, state.control)
     return question
+
+
+def _notices(question: str, mode: str) -> None:
+    """What each model's tokenizer does with control-token strings typed in the question."""
+    readers = (("MiniLM (search)", cache.search_tokenizer), ("SmolLM2 (prompt)", cache.prompt_tokenizer))
+    for name, load in readers:
+        try:
+            control_tokens.notice(st, load(), question, mode, name)
+        except ModelUnavailable:
+            continue  # the step that needs the model says so
 
 
 def preset_of(question: str):

@@ -39,8 +39,8 @@ def _chunk_cards(lib: Library, retrieval: Retrieval, terms: tuple[str, ...]) -> 
                 + BOX.format(highlight_html(lib.chunks.texts[row], terms)))
 
 
-def _map(lib_key: str, lib: Library, question: str, retrieval: Retrieval) -> None:
-    proj = cache.project(lib_key, question, lib)
+def _map(lib_key: str, lib: Library, question: str, control: str, retrieval: Retrieval) -> None:
+    proj = cache.project(lib_key, question, control, lib)
     n = len(lib.chunks)
     roles = ["chunk"] * n + ["question"]
     for row in retrieval.random_rows:
@@ -60,7 +60,7 @@ def _map(lib_key: str, lib: Library, question: str, retrieval: Retrieval) -> Non
 def retrieval_panel(state: RagState, lib_key: str, lib: Library, question: str) -> Retrieval:
     """Search the chosen index, show the chunks, the scores, the map and the CSV download."""
     _search_controls(lib)
-    qvec = cache.question_vector(question)
+    qvec = cache.question_vector(question, state.control)
     retrieval = retrieve(lib.indexes, lib.vectors, qvec, min(state.k, len(lib.chunks)),
                          seed=state.seed, kind=state.index, nprobe=state.nprobe, ef_search=state.ef)
     if len(retrieval.rows) < min(state.k, len(lib.chunks)):
@@ -73,7 +73,7 @@ def retrieval_panel(state: RagState, lib_key: str, lib: Library, question: str) 
                     f"{retrieval.ms * 1000:.0f} µs). Question words are highlighted.")
         _chunk_cards(lib, retrieval, terms)
     with right:
-        _map(lib_key, lib, question, retrieval)
+        _map(lib_key, lib, question, state.control, retrieval)
         st.plotly_chart(figures.scores_figure(
             retrieval.scores, retrieval.random_scores,
             [lib.chunks.headings[r] for r in retrieval.rows],
