@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.core.encoding import encode
-from explorer.rag.turns import Turn, read_turns
+from explorer.core.turns import Turn, read_chat_turns
 
 MAX_PROMPT_TOKENS = 2_048  # CPU prefill of SmolLM2 stays near a few seconds
 SYSTEM = ("You are a careful assistant who answers questions about the Python programming "
@@ -81,7 +81,7 @@ class BuiltPrompt:
     @property
     def opened_roles(self) -> tuple[str, ...]:
         """Roles of the turns that text inside a message opened (none when read as plain text)."""
-        return tuple(t.role for t in self.turns if t.opened_in_text)
+        return tuple(t.role for t in self.turns if t.opened_by_user)
 
 
 def context_block(contexts) -> str:
@@ -150,8 +150,8 @@ def _render(tok, question: str, contexts, cfg: PromptConfig, control: str):
 def _built(tok, rendered, used: int, given: int, control: str) -> BuiltPrompt:
     """The BuiltPrompt of one rendering, with the turns the model reads and the ones the template wrote."""
     messages, text, ids, in_text = rendered
-    turns = read_turns(tok, ids, in_text)
-    written = turns if control == "text" else read_turns(tok, *template_ids(tok, messages, "text")[1:])
+    turns = read_chat_turns(tok, ids, in_text)
+    written = turns if control == "text" else read_chat_turns(tok, *template_ids(tok, messages, "text")[1:])
     return BuiltPrompt(tuple((m["role"], m["content"]) for m in messages), text, tuple(ids), used, given,
                        control, turns, written)
 

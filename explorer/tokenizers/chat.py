@@ -30,7 +30,7 @@ from explorer.core.encoding import control_strings, encode, typed_controls
 from explorer.tokenizers.adapters import MAX_CHARS, HFAdapter, TokenizeConfig, Tokenized, check_text
 from explorer.tokenizers.byte_pieces import char_to_byte_offsets, locate
 from explorer.tokenizers.plain_text import origins
-from explorer.core.turns import CHATML, Turn, read_turns, roles
+from explorer.core.turns import CHATML, Turn, chatml_ids, read_turns, roles
 
 # Lone surrogates mark where each message sits in the rendered string: check_text
 # refuses them in typed text, so they can never be confused with it.
@@ -184,9 +184,10 @@ def _reading(adapter: HFAdapter, tokens: Tokenized, byte_spans, n_strings: int, 
         inside |= (tokens.starts >= start) & (tokens.ends <= end) & (tokens.ends > tokens.starts)
     tokens = dataclasses.replace(tokens, typed=tokens.typed & inside, spelled=tokens.spelled & inside,
                                  n_strings=n_strings)
-    table = control_strings(adapter.obj)
-    turns = read_turns(tokens.ids, tokens.raw, inside, table[CHATML[0]], table[CHATML[1]]) \
-        if all(c in table for c in CHATML) else ()
+    marks = chatml_ids(adapter.obj)
+    raw = tokens.raw
+    turns = read_turns(tokens.ids, inside, *marks,
+                       lambda lo, hi: b"".join(raw[lo:hi]).decode("utf-8", errors="replace")) if marks else ()
     return Reading(tokens.control, tokens, inside, np.asarray(reference, dtype=np.int64), turns)
 
 

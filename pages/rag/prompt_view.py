@@ -9,7 +9,7 @@ from explorer.core.encoding import CONTROL_LABELS
 from explorer.core.markdown import escape_md
 from explorer.rag.answers import MODE_TITLES, MODES
 from explorer.rag.prompts import BuiltPrompt
-from explorer.rag.turns import roles
+from explorer.core.turns import roles
 from pages.rag import cache
 from pages.shared import control_tokens
 
@@ -54,7 +54,7 @@ def injection(prompts: dict[str, BuiltPrompt], mode: str) -> None:
 
 
 def _turns_table(p: BuiltPrompt) -> pd.DataFrame:
-    return pd.DataFrame([{"turn": i, "role": t.role, "opened by": "text in the prompt" if t.opened_in_text
+    return pd.DataFrame([{"turn": i, "role": t.role, "opened by": "text in the prompt" if t.opened_by_user
                           else "the template", "closed": t.closed, "text": t.preview}
                          for i, t in enumerate(p.turns)])
 

@@ -136,7 +136,8 @@ def test_control_switch_shows_the_injected_turn_and_the_safe_version():
     errors = _texts(at, "error")
     assert "**Prompt injection:**" in errors and "opens 1 new turn (system" in errors
     assert f"**{escape_md('SmolLM2 (prompt)')}**" in _texts(at, "warning") and "control" not in at.query_params
-    assert all(roles[:3] == ["system", "user", "system"] and len(roles) == 4 for roles in _turns(at))
+    assert all(roles[:2] == ["system", "user"] and roles[2].startswith("system") and len(roles) == 4
+               for roles in _turns(at))  # the folded question keeps "system ..." on the role line
     at.radio(key="rag.control").set_value("text").run()
     assert not at.exception and at.query_params["control"] == "text"
     assert "Prompt injection" not in _texts(at, "error") and "read here **as plain text**" in _texts(at, "info")

@@ -94,10 +94,11 @@ def test_read_turns_by_hand():
     """Check turns read from hand-made IDs: open 1, close 2, role up to the newline, an open last turn."""
     ids = np.array([1, 10, 11, 2, 1, 12, 13, 14])
     raw = (b"<|im_start|>", b"user", b"\nHi", b"<|im_end|>", b"<|im_start|>", b"assistant", b"\n", b"Yes")
-    turns = read_turns(ids, raw, np.array([0, 0, 1, 0, 1, 0, 0, 0], dtype=bool), 1, 2)
+    text_of = lambda lo, hi: b"".join(raw[lo:hi]).decode()  # noqa: E731 - the bytes of tokens lo..hi-1
+    turns = read_turns(ids, np.array([0, 0, 1, 0, 1, 0, 0, 0], dtype=bool), 1, 2, text_of)
     assert [(t.role, t.content, t.opened_by_user, t.closed) for t in turns] == \
         [("user", "Hi", False, True), ("assistant", "Yes", True, False)]
-    assert read_turns(np.array([5, 6]), (b"a", b"b"), np.zeros(2, dtype=bool), 1, 2) == ()
+    assert read_turns(np.array([5, 6]), np.zeros(2, dtype=bool), 1, 2, text_of) == ()
 
 
 def test_templates_and_bad_messages_are_refused(smollm2):
