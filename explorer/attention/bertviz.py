@@ -11,7 +11,10 @@ pastes `json.dumps(params)` straight into a <script> block. Here:
   as '</script><script>alert(1)</script>' stays a string, and it is
   substituted exactly once;
 - weights are rounded and the tokens capped, because the page size grows with
-  layers x heads x tokens^2.
+  layers x heads x tokens^2;
+- `BertvizPage.framed()` wraps the page in <iframe sandbox="allow-scripts">, so
+  even a slip in that escaping could not reach the app (see its docstring);
+- cross-attention draws decoder tokens on the left and encoder tokens on the right.
 
 Example:
     >>> html = head_view_html(att.weights, att.tokens, BertvizConfig())
@@ -20,6 +23,7 @@ Example:
 """
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from dataclasses import dataclass
@@ -33,6 +37,7 @@ from explorer.core.sources import ModelUnavailable, package_dir
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "attention"
 BERTVIZ_JS = ("head_view.js", "model_view.js")  # shipped inside the bertviz package
 VIEWS = ("head", "model")
+SANDBOX = "allow-scripts"  # scripts only: no same-origin, top navigation, popups, forms or modals
 _CDN_CONFIG = re.compile(r"require\.config\(\{.*?\}\);", re.S)
 _AMD_SHIM = ("define('d3', [], function () { return window.d3; });\n"
              "define('jquery', [], function () { return window.jQuery; });")
@@ -70,6 +75,20 @@ class BertvizPage:
         """True when tokens were cut off."""
         return self.tokens_shown < self.tokens_total
 
+    def framed(self, title: str = "bertviz") -> str:
+        """The page inside <iframe sandbox="allow-scripts">, in an outer page with no script of its own.
+
+        st.iframe runs HTML with scripts AND same-origin access to the app
+        (Streamlit 1.67 puts allow-same-origin and allow-scripts on every
+        st.iframe, with no parameter to change that). One level down, this
+        sandbox gives bertviz an opaque origin: its scripts draw, but cannot
+        reach the app's page, cookies, storage or server session.
+        """
+        return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body style='margin:0'>"
+                f"<iframe sandbox='{SANDBOX}' title='{html_lib.escape(title, quote=True)}' "
+                "style='border:0;width:100%;height:100vh;display:block' "
+                f"srcdoc=\"{html_lib.escape(self.html, quote=True)}\"></iframe></body></html>")
+
 
 def _asset_path(name: str) -> Path:
     if name not in BERTVIZ_JS:
@@ -94,22 +113,23 @@ def safe_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _layers_within(n_layers: int, heads: int, n: int, focus: int, max_cells: int) -> tuple[int, ...]:
+def _layers_within(n_layers: int, per_layer: int, focus: int, max_cells: int) -> tuple[int, ...]:
     """Layers to include: all if they fit in max_cells, else a window around `focus`."""
-    per_layer = heads * n * n
     fit = max(1, min(n_layers, max_cells // max(per_layer, 1)))
     start = min(max(0, focus - fit // 2), n_layers - fit)
     return tuple(range(start, start + fit))
 
 
-def _params(weights: np.ndarray, tokens: tuple[str, ...], config: BertvizConfig,
-            layer: int) -> tuple[dict, int, tuple[int, ...]]:
-    n = min(len(tokens), config.max_tokens)
-    layers = _layers_within(weights.shape[0], weights.shape[1], n, layer, config.max_cells)
-    cut = weights[list(layers)][:, :, :n, :n].astype(np.float64)  # [layer, head, q, k]
+def _params(weights: np.ndarray, tokens: tuple[str, ...], config: BertvizConfig, layer: int,
+            key_tokens: tuple[str, ...] | None = None) -> tuple[dict, int, tuple[int, ...]]:
+    """bertviz's params: left_text = the queries' tokens, right_text = the keys' (the same for self-attention)."""
+    keys = tokens if key_tokens is None else key_tokens
+    n, n_k = min(len(tokens), config.max_tokens), min(len(keys), config.max_tokens)
+    layers = _layers_within(weights.shape[0], weights.shape[1] * n * n_k, layer, config.max_cells)
+    cut = weights[list(layers)][:, :, :n, :n_k].astype(np.float64)  # [layer, head, q, k]
     attn = np.round(cut, config.decimals).tolist()
-    words = [str(t) for t in tokens[:n]]
-    data = {"name": None, "attn": attn, "left_text": words, "right_text": words}
+    data = {"name": None, "attn": attn, "left_text": [str(t) for t in tokens[:n]],
+            "right_text": [str(t) for t in keys[:n_k]]}
     return {"attention": [data], "default_filter": "0", "root_div_id": "bertviz",
             "include_layers": list(layers)}, n, layers
 
@@ -129,18 +149,22 @@ def _page(view_js: str, params: dict, controls: str, dark: bool) -> str:
 
 
 def head_view_html(weights: np.ndarray, tokens: tuple[str, ...], config: BertvizConfig = BertvizConfig(),
-                   layer: int = 0, heads: tuple[int, ...] | None = None) -> BertvizPage:
-    """bertviz head view. weights: [layer, head, query_pos, key_pos]; heads: shown at first (None = all)."""
-    params, n, layers = _params(weights, tokens, config, layer)
+                   layer: int = 0, heads: tuple[int, ...] | None = None,
+                   key_tokens: tuple[str, ...] | None = None) -> BertvizPage:
+    """bertviz head view. weights: [layer, head, query_pos, key_pos]; heads: shown at first (None = all).
+
+    key_tokens: the keys' tokens when they are not the queries' (cross-attention).
+    """
+    params, n, layers = _params(weights, tokens, config, layer, key_tokens)
     params.update(layer=layer if layer in layers else layers[0], heads=list(heads) if heads else None)
     html = _page("head_view.js", params, "Layer: <select id='layer'></select>", config.dark)
     return BertvizPage(html, n, len(tokens), layers)
 
 
 def model_view_html(weights: np.ndarray, tokens: tuple[str, ...], config: BertvizConfig = BertvizConfig(),
-                    layer: int = 0) -> BertvizPage:
+                    layer: int = 0, key_tokens: tuple[str, ...] | None = None) -> BertvizPage:
     """bertviz model view (every layer x head as a thumbnail). weights: [layer, head, q, k]."""
-    params, n, layers = _params(weights, tokens, config, layer)
+    params, n, layers = _params(weights, tokens, config, layer, key_tokens)
     heads = weights.shape[1]
     params.update(display_mode="dark" if config.dark else "light",
                   include_heads=list(range(heads)), total_heads=heads)

@@ -49,13 +49,16 @@ class Attention:
 
     tokens: tuple[str, ...]  # display text per position, e.g. ' cat' or '[CLS]'
     token_ids: np.ndarray  # [pos] int64
-    weights: np.ndarray  # [layer, head, query_pos, key_pos] float32
+    weights: np.ndarray  # [layer, head, query_pos, key_pos] float32 (float16 with weights_dtype)
     special: np.ndarray  # [pos] bool: [CLS]/[SEP]/BOS-like tokens
     causal: bool  # decoder: a query sees only itself and earlier keys
     n_input_tokens: int  # tokens before truncation
     kv_heads: int  # key/value heads (grouped-query attention shares them)
     masked: str = ""  # how a masked token was hidden, '' when none
     family: str = ""  # the model's family, e.g. 'GPT-2' (explorer.core.families)
+    # [layer + 1, pos, hidden] float32 with keep_hidden: hidden[l] is block l's input (what
+    # show_work recomputes q and k from), hidden[-1] the stack's output; None otherwise
+    hidden: np.ndarray | None = None
 
     @property
     def truncated(self) -> bool:
@@ -129,38 +132,56 @@ def _mask_inputs(tokenizer: Any, ids: list[int], position: int, causal: bool) ->
     return ids, mask, "hidden with attention_mask = 0 (no key can attend to it)"
 
 
+def _stacked(weights: list[torch.Tensor], dtype: torch.dtype) -> np.ndarray:
+    """[layer, head, q, k] from one [1, head, q, k] tensor per layer, copied into one array in `dtype`.
+
+    Filled layer by layer: no second full-size copy (a 512-token SmolLM2 run is 283 MB in float32).
+    """
+    out = torch.empty((len(weights), *weights[0].shape[1:]), dtype=dtype)
+    for layer, w in enumerate(weights):
+        out[layer].copy_(w[0])
+    return out.numpy()
+
+
 def attention_of(model: Any, tokenizer: Any, ids: list[int], mask: list[int], weights: list[torch.Tensor],
-                 *, causal: bool, n_input: int, masked: str = "", family: str = "") -> Attention:
-    """Pack one stack's attentions ([1, head, q, k] per layer) with its tokens."""
-    stacked = torch.stack([a[0] for a in weights]).float().cpu().numpy()  # [layer, head, q, k]
+                 *, causal: bool, n_input: int, masked: str = "", family: str = "",
+                 hidden: tuple[torch.Tensor, ...] | None = None, dtype: torch.dtype = torch.float32) -> Attention:
+    """Pack one stack's attentions ([1, head, q, k] per layer) with its tokens (and hidden states if given)."""
+    stacked = _stacked(weights, dtype)  # [layer, head, q, k]
     special_ids = set(getattr(tokenizer, "all_special_ids", []) or [])
     cfg = model.config
     heads = getattr(cfg, "num_attention_heads", stacked.shape[1])
     kv = getattr(cfg, "num_key_value_heads", None) or heads
     return Attention(
         tokens=tuple(display_token(t) for t in tokenizer.convert_ids_to_tokens(ids)),
-        token_ids=np.asarray(ids, dtype=np.int64), weights=stacked.astype(np.float32),
+        token_ids=np.asarray(ids, dtype=np.int64), weights=stacked,
         special=np.array([i in special_ids for i in ids], dtype=bool),
-        causal=causal, n_input_tokens=n_input, kv_heads=int(kv), masked=masked, family=family)
+        causal=causal, n_input_tokens=n_input, kv_heads=int(kv), masked=masked, family=family,
+        hidden=None if hidden is None else torch.stack([h[0] for h in hidden]).float().cpu().numpy())
 
 
 @torch.inference_mode()
 def extract(model: Any, tokenizer: Any, text: str, text_b: str = "", *, device: torch.device,
-            config: ExtractConfig = ExtractConfig(), control: str = "library") -> Attention:
+            config: ExtractConfig = ExtractConfig(), control: str = "library",
+            keep_hidden: bool = False, weights_dtype: torch.dtype = torch.float32) -> Attention:
     """Run `model` once on `text` (and optional second segment) and return its attentions.
 
     control: how typed control-token strings are read, one of explorer.core.encoding.CONTROL_MODES.
+    keep_hidden: also keep every block's input (Attention.hidden), so show_work needs no second pass.
+    weights_dtype: torch.float16 halves the weights' memory (enough to draw them; not to check them).
     """
     family = check(model, "attention")
     ids, n_input = encode(tokenizer, text, text_b, config.max_tokens, control)
     ids, mask, masked = _mask_inputs(tokenizer, ids, config.mask_position, family.causal)
     runner = model.get_encoder() if family.kind == "encoder-decoder" else model
     out = runner(input_ids=torch.tensor([ids], device=device),
-                 attention_mask=torch.tensor([mask], device=device), output_attentions=True)
+                 attention_mask=torch.tensor([mask], device=device), output_attentions=True,
+                 output_hidden_states=keep_hidden)
     if not out.attentions or out.attentions[0] is None:
         raise ValueError("This model returned no attention weights (load it with eager attention).")
-    return attention_of(model, tokenizer, ids, mask, out.attentions, causal=family.causal,
-                        n_input=n_input, masked=masked, family=family.title)
+    return attention_of(model, tokenizer, ids, mask, out.attentions, causal=family.causal, n_input=n_input,
+                        masked=masked, family=family.title, hidden=out.hidden_states if keep_hidden else None,
+                        dtype=weights_dtype)
 
 
 def sink_positions(att: Attention) -> np.ndarray:

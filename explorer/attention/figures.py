@@ -1,8 +1,10 @@
 """Attention figures: heatmaps, top-k edges, the layers x heads grid, head tags.
 
 Every label built from token text goes through `safe_label`; figures take
-arrays and token tuples only. Large inputs: the heatmap sends float32 arrays
-(plotly encodes them as base64), the edge view sends k points per query.
+arrays and token tuples only. Weights may arrive as float16 (the page keeps
+runs that way); every figure sends float32 or smaller. Large inputs: the
+heatmap sends float32 arrays (plotly encodes them as base64), the edge view
+sends k points per query.
 """
 from __future__ import annotations
 
@@ -170,15 +172,20 @@ def focus_figure(rows: np.ndarray, tokens: tuple[str, ...], query: int, hidden: 
 
 
 def work_figure(tokens: tuple[str, ...], hand: np.ndarray, model: np.ndarray, query: int,
-                key: int = -1) -> go.Figure:
-    """The softmax row computed by hand (bars, the explained key in orange) beside the model's weights."""
+                key: int = -1, query_token: str | None = None) -> go.Figure:
+    """The softmax row computed by hand (bars, the explained key in orange) beside the model's weights.
+
+    tokens: the keys' tokens ([key_pos]); query_token: the query's own token when the queries are
+    another sequence (cross-attention), else tokens[query].
+    """
     labels = token_labels(tokens)
     colors = ["#f58518" if i == key else "#4c78a8" for i in range(len(tokens))]
     fig = go.Figure([
-        go.Bar(x=labels, y=hand, name="by hand: softmax(q·k/√d)", marker_color=colors),
-        go.Scatter(x=labels, y=model, mode="markers", name="model's attention weights",
+        go.Bar(x=labels, y=np.asarray(hand, np.float64), name="by hand: softmax(score)", marker_color=colors),
+        go.Scatter(x=labels, y=np.asarray(model, np.float64), mode="markers", name="model's attention weights",
                    marker=dict(color="#e45756", size=9, symbol="x")),
     ])
     fig.update_xaxes(type="category", tickangle=-60)
     fig.update_layout(legend=dict(orientation="h", y=1.12), yaxis_title="weight")
-    return base_layout(fig, f"Query {query} {safe_label(tokens[query])}: one softmax row", 360)
+    own = tokens[query] if query_token is None else query_token
+    return base_layout(fig, f"Query {query} {safe_label(own)}: one softmax row", 360)

@@ -53,7 +53,7 @@ def rollout(weights: np.ndarray, residual: float = 0.5) -> np.ndarray:
     """
     if not 0.0 <= residual <= 1.0:
         raise ValueError(f"residual must be in [0, 1], got {residual}")
-    mean = weights.astype(np.float64).mean(axis=1)  # [layer, q, k]
+    mean = weights.mean(axis=1, dtype=np.float64)  # [layer, q, k]; no float64 copy of every head
     n = mean.shape[-1]
     mixed = (1 - residual) * mean + residual * np.eye(n)[None]
     mixed /= mixed.sum(axis=-1, keepdims=True)

@@ -57,7 +57,9 @@ def head_patterns(att: Attention, threshold: float = 0.5, broad_at: float = 0.75
     if n < 3:
         raise ValueError("Head patterns need at least 3 tokens.")
     # One layer at a time: a 512-token SmolLM2 run is 280 MB in float32 already.
-    scores = np.stack([_layer_scores(layer, sink_positions(att), att.causal) for layer in att.weights])
+    # float32 per layer: weights may be stored as float16, where log(clip(w, 1e-12)) would be log(0).
+    scores = np.stack([_layer_scores(np.asarray(layer, np.float32), sink_positions(att), att.causal)
+                       for layer in att.weights])
     broad = scores[..., 3]
     best = scores[..., :3].argmax(-1)
     tags = np.where(scores[..., :3].max(-1) >= threshold, np.array(PATTERNS)[best],

@@ -64,18 +64,24 @@ def decoder_ids(model: Any, tokenizer: Any, target: str, max_tokens: int, contro
 
 @torch.inference_mode()
 def extract_seq2seq(model: Any, tokenizer: Any, source: str, target: str = "", *, device: torch.device,
-                    config: ExtractConfig = ExtractConfig(), control: str = "library") -> Seq2Seq:
-    """Run an encoder-decoder once on (source, target) and return all three attentions."""
+                    config: ExtractConfig = ExtractConfig(), control: str = "library",
+                    keep_hidden: bool = False) -> Seq2Seq:
+    """Run an encoder-decoder once on (source, target) and return all three attentions.
+
+    keep_hidden: also keep the encoder's and the decoder's hidden states (Attention.hidden; the
+    encoder's last one is what cross-attention reads), so show_work needs no second pass.
+    """
     family = check(model, "cross-attention")
     ids, n_input = encode(tokenizer, source, "", config.max_tokens, control)
     target_ids = decoder_ids(model, tokenizer, target, config.max_tokens, control)
     out = model(input_ids=torch.tensor([ids], device=device), attention_mask=torch.ones(1, len(ids),
                 dtype=torch.long, device=device), decoder_input_ids=torch.tensor([target_ids], device=device),
-                output_attentions=True)
+                output_attentions=True, output_hidden_states=keep_hidden)
     enc = attention_of(model, tokenizer, ids, [1] * len(ids), out.encoder_attentions, causal=False,
-                       n_input=n_input, family=family.title)
-    dec = attention_of(model, tokenizer, target_ids, [1] * len(target_ids), out.decoder_attentions,
-                       causal=True, n_input=len(target_ids), family=family.title)
+                       n_input=n_input, family=family.title, hidden=out.encoder_hidden_states if keep_hidden else None)
+    dec = attention_of(model, tokenizer, target_ids, [1] * len(target_ids), out.decoder_attentions, causal=True,
+                       n_input=len(target_ids), family=family.title,
+                       hidden=out.decoder_hidden_states if keep_hidden else None)
     cross = torch.stack([a[0] for a in out.cross_attentions]).float().cpu().numpy()
-    return Seq2Seq(enc, dec, CrossAttention(dec.tokens, enc.tokens, cross.astype(np.float32), enc.special.copy()))
+    return Seq2Seq(enc, dec, CrossAttention(dec.tokens, enc.tokens, cross.astype(np.float32, copy=False), enc.special.copy()))
 

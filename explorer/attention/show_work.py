@@ -131,25 +131,43 @@ def _qk(site: layouts.Site, hidden: torch.Tensor, encoded: torch.Tensor | None):
     return q, k
 
 
+def _held(block_input: np.ndarray, encoded: np.ndarray | None, part: str, model_row: np.ndarray | None,
+          device: torch.device) -> tuple[torch.Tensor, torch.Tensor | None, None]:
+    """The caller's own states as tensors, in place of a forward pass (the model's row must come with them)."""
+    if model_row is None or (part == "cross" and encoded is None):
+        raise ValueError("block_input needs model_row (and encoded for part 'cross')")
+    def tensor(x: np.ndarray) -> torch.Tensor:  # a private copy: the caller's arrays may be read-only
+        return torch.from_numpy(np.array(x, np.float32)).to(device)
+
+    return tensor(block_input), None if encoded is None else tensor(encoded), None
+
+
 @torch.inference_mode()
 def show_work(model: Any, ids: list[int], config: WorkConfig, *, device: torch.device,
               causal: bool | None = None, attention_mask: list[int] | None = None,
-              model_row: np.ndarray | None = None, target_ids: list[int] | None = None) -> Work:
+              model_row: np.ndarray | None = None, target_ids: list[int] | None = None,
+              block_input: np.ndarray | None = None, encoded: np.ndarray | None = None) -> Work:
     """Recompute the softmax row (layer, head, query) by hand and return every step.
 
     ids: the (encoder) input; target_ids: the decoder's input for part 'decoder' / 'cross'.
     causal: ignored beyond a sanity default (the family decides); kept for old callers.
     model_row: the model's own weights for this row ([key_pos]) when already known;
     without it the same forward pass also returns the attentions.
+    block_input: [pos, hidden] the input of block `layer` of the part's stack (Attention.hidden[layer])
+    when the caller already holds it: then no forward pass runs at all (needs model_row, and
+    for 'cross' `encoded`, the encoder's output [src_pos, hidden]).
     """
     family = check(model, "cross-attention" if config.part == "cross" else "show the work")
     site = layouts.locate(model, family, config.part, config.layer)
     mask = list(attention_mask or [1] * len(ids))
-    out = _forward(model, family, ids, mask, target_ids, config.part, device, model_row is None)
-    hidden, encoded, attentions = _states(out, config.part, config.layer)
+    if block_input is not None:
+        hidden, encoded_t, attentions = _held(block_input, encoded, config.part, model_row, device)
+    else:
+        out = _forward(model, family, ids, mask, target_ids, config.part, device, model_row is None)
+        hidden, encoded_t, attentions = _states(out, config.part, config.layer)
     if config.query >= hidden.shape[0]:
         raise ValueError(f"query {config.query} out of range (the input has {hidden.shape[0]} tokens)")
-    q_all, k_all = _qk(site, hidden, encoded)
+    q_all, k_all = _qk(site, hidden, encoded_t)
     if config.head >= q_all.shape[0]:
         raise ValueError(f"head {config.head} out of range (the model has {q_all.shape[0]})")
     kv_head = config.head // (q_all.shape[0] // k_all.shape[0])  # grouped-query: heads share a KV head

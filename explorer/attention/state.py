@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.encoding import CONTROL_MODES
 from explorer.core.state import ViewState, choice, flag, num
 from explorer.core.state import text as free_text
 
@@ -30,11 +31,14 @@ PRESET_QUESTIONS = {
 }
 DEFAULT_TEXT = next(iter(PRESETS.values()))
 MODELS = ("minilm", "smollm2", "hub")
+KINDS = ("encoder", "decoder", "encoder-decoder")  # what a hub model is (encoder-decoders load like encoders)
+PARTS = ("encoder", "decoder", "cross")  # an encoder-decoder's self-attentions and its cross-attention
 VIEWS = ("heatmap", "grid", "head view", "model view")
 SHOWS = ("head", "mean of heads", "max of heads", "rollout")
 LONG = ("auto", "full", "top-k")
 COMPARE = ("off", "second sentence", "mask a token")
 MAX_TEXT = 6_000  # ~1,200 tokens of English: enough to hit the 512-token cap
+MAX_TARGET = 2_000
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,11 @@ class AttentionState(ViewState):
 
     model: str = choice("minilm", MODELS)
     hub: str = free_text("", max_len=120)  # any hub id, used when model == "hub"
-    kind: str = choice("encoder", ("encoder", "decoder"))  # what the hub model is
+    kind: str = choice("encoder", KINDS)  # what the hub model is
     text: str = free_text(DEFAULT_TEXT, max_len=MAX_TEXT)
+    control: str = choice("library", CONTROL_MODES)  # typed [CLS] / <|im_end|>: control tokens or plain text
+    part: str = choice("encoder", PARTS)  # which attention of an encoder-decoder is shown
+    target: str = free_text("", max_len=MAX_TARGET)  # the decoder's text; '' = the source text again
     view: str = choice("heatmap", VIEWS)
     show: str = choice("head", SHOWS)
     layer: int = num(0, lo=0, hi=63)

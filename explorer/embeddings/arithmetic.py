@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.embeddings.words import UnitSpace, nearest, vectors_for
+from explorer.embeddings.words import UnitSpace, background_rows, nearest, vectors_for
 
 
 @dataclass(frozen=True)
@@ -82,20 +82,54 @@ class AxisPlacement:
     coords: np.ndarray  # [word, axis] cosine(word, pole_b - pole_a)
 
 
+def direction(space: UnitSpace, low: str, high: str) -> np.ndarray:
+    """The unit direction [dim] from word `low` to word `high` (raw vectors); unknown words raise KeyError."""
+    for word in (low, high):
+        if word not in space.index:
+            raise KeyError(word)
+    high_v, low_v = space.raw([space.index[high], space.index[low]])
+    d = high_v - low_v
+    return d / max(float(np.linalg.norm(d)), 1e-12)
+
+
 def place_on_axes(space: UnitSpace, words: tuple[str, ...],
                   axes: tuple[tuple[str, str], ...]) -> AxisPlacement:
     """Project unit word vectors on each unit axis (b - a); unknown words raise KeyError."""
     if not axes:
         raise ValueError("give at least one axis (two different words)")
-    dirs = []
-    for low, high in axes:
-        for word in (low, high):
-            if word not in space.index:
-                raise KeyError(word)
-        high_v, low_v = space.raw([space.index[high], space.index[low]])
-        d = high_v - low_v
-        dirs.append(d / max(float(np.linalg.norm(d)), 1e-12))
+    dirs = [direction(space, low, high) for low, high in axes]
     rows = [space.index[w] for w in words]
     coords = space.unit[rows] @ np.stack(dirs, axis=1)  # [word, axis]
     names = tuple(f"{low} → {high}" for low, high in axes)
     return AxisPlacement(tuple(words), names, coords.astype(np.float32))
+
+
+@dataclass(frozen=True)
+class AxisEnds:
+    """The words leaning most to each end of one axis, among the most frequent words."""
+
+    axis: str  # "man → woman"
+    low: tuple[str, ...]  # most toward the 'from' word, strongest first
+    high: tuple[str, ...]  # most toward the 'to' word, strongest first
+    low_scores: np.ndarray  # [k] cosine with the axis (negative)
+    high_scores: np.ndarray  # [k] cosine with the axis (positive)
+    searched: int  # how many frequent words were scored
+
+
+def axis_ends(space: UnitSpace, low: str, high: str, k: int = 10, vocab: int = 50_000) -> AxisEnds:
+    """The k words of the `vocab` most frequent alphabetic ones with the lowest and highest cosine
+    to the direction (high - low), the two pole words left out. One mat-vec and a sort.
+
+    Example: axis_ends(space, "man", "woman", 3).high -> the 3 frequent words most on the 'woman' side.
+    """
+    if not 1 <= k <= 1000:
+        raise ValueError(f"k must be between 1 and 1000, got {k}")
+    axis = direction(space, low, high)
+    rows = np.asarray(background_rows(space, vocab, (low, high)), dtype=np.int64)
+    scores = space.unit[rows] @ axis  # [word] cosine with the direction
+    k = min(k, len(rows))
+    top = np.argsort(-scores, kind="stable")[:k]
+    bottom = np.argsort(scores, kind="stable")[:k]
+    return AxisEnds(f"{low} → {high}", tuple(space.words[i] for i in rows[bottom]),
+                    tuple(space.words[i] for i in rows[top]), scores[bottom].astype(np.float32),
+                    scores[top].astype(np.float32), len(rows))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer.core.encoding import CONTROL_MODES
 from explorer.core.state import ViewState, choice, num, text
 from explorer.embeddings.presets import DEFAULT_CONTEXT, DEFAULT_SENTENCES, WORD_SETS
 
@@ -33,7 +34,7 @@ class EmbeddingsState(ViewState):
     y_lo: str = text("small", max_len=60)
     y_hi: str = text("big", max_len=60)
     query: str = text("frog", max_len=60)
-    k: int = num(10, lo=1, hi=100)
+    k: int = num(10, lo=1, hi=100)  # neighbours listed; in axes mode, words shown at each end of an axis
     # sentence mode (MiniLM)
     sentences: str = text(DEFAULT_SENTENCES, max_len=20_000)
     search: str = text("a pet animal", max_len=500)
@@ -42,3 +43,5 @@ class EmbeddingsState(ViewState):
     contexts: str = text(DEFAULT_CONTEXT, max_len=10_000)
     model: str = choice("minilm", ("minilm", "smollm2"))
     layer: int = num(6, lo=0, hi=30)
+    # sentence and contextual modes: typed [CLS] / [SEP] / <|im_end|> as control tokens or plain text
+    control: str = choice("library", CONTROL_MODES)

@@ -20,6 +20,7 @@ from explorer.embeddings.presets import WORD_GROUPS
 
 METRICS = ("cosine", "euclidean")
 SUGGEST_VOCAB = 50_000  # difflib over the most frequent words only: fast and relevant
+SUGGEST_MAX = 8  # unknown words per lookup that get spelling suggestions (~0.1 s each)
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,25 @@ def _release_pages(array: np.ndarray) -> None:
 
 @dataclass(frozen=True)
 class Lookup:
-    """Which input words GloVe knows; close spellings for the others."""
+    """Which input words GloVe knows; close spellings for the first few others."""
 
     found: tuple[str, ...]  # normalised, de-duplicated, in input order
     missing: tuple[str, ...]
-    suggestions: dict[str, tuple[str, ...]]  # missing word -> close known words
+    suggestions: dict[str, tuple[str, ...]]  # missing word -> close known words (the first SUGGEST_MAX only)
     duplicates: tuple[str, ...]
 
 
-def lookup(space: UnitSpace, words: list[str] | tuple[str, ...]) -> Lookup:
-    """Split `words` into known and unknown (GloVe is lower-case), with suggestions."""
+def suggest(space: UnitSpace, word: str, n: int = 4) -> tuple[str, ...]:
+    """Up to n known words spelled like `word` (difflib over the SUGGEST_VOCAB most frequent: ~0.1 s)."""
+    return tuple(difflib.get_close_matches(word, space.words[:SUGGEST_VOCAB], n=n, cutoff=0.7))
+
+
+def lookup(space: UnitSpace, words: list[str] | tuple[str, ...], suggest_max: int = SUGGEST_MAX) -> Lookup:
+    """Split `words` into known and unknown (GloVe is lower-case), with suggestions for the first unknown ones.
+
+    Suggestions cost ~0.1 s per word, so only the first `suggest_max` unknown words get them:
+    a link naming 200 unknown words must not cost 20 s of CPU.
+    """
     found, missing, dups, seen = [], [], [], set()
     for raw in words:
         word = raw.strip().lower()
@@ -80,8 +90,7 @@ def lookup(space: UnitSpace, words: list[str] | tuple[str, ...]) -> Lookup:
             continue
         seen.add(word)
         (found if word in space.index else missing).append(word)
-    vocab = space.words[:SUGGEST_VOCAB]
-    sugg = {w: tuple(difflib.get_close_matches(w, vocab, n=4, cutoff=0.7)) for w in missing}
+    sugg = {w: suggest(space, w) for w in missing[:max(suggest_max, 0)]}
     return Lookup(tuple(found), tuple(missing), sugg, tuple(dups))
 
 

@@ -6,9 +6,13 @@ import streamlit as st
 from explorer.attention import figures
 from explorer.attention.compare import compare
 from explorer.attention.extract import Attention
-from explorer.attention.state import COMPARE, MAX_TEXT
+from explorer.attention.state import COMPARE, AttentionState
+from explorer.core.markdown import escape_md
+from explorer.core.models import Loaded
 from pages.attention.charts import show_chart
-from pages.attention.inputs import position_options, run
+from pages.attention.focus import token_md
+from pages.attention.inputs import position_options, run, run_key
+from pages.shared import control_tokens, url_state
 
 P = "attn"
 
@@ -17,22 +21,23 @@ def controls(n: int, fmt) -> None:
     """The Compare widgets; drawn on every run (before any st.stop) so their state survives."""
     mode = st.session_state.get(f"{P}.compare", "off")
     st.radio("Compare with", COMPARE, key=f"{P}.compare", horizontal=True)
-    st.text_area("Second sentence (B)", key=f"{P}.text_b", max_chars=MAX_TEXT, height=68,
-                 disabled=mode != "second sentence")
+    url_state.text_area(st, "Second sentence (B)", AttentionState, P, "text_b", height=68,
+                        disabled=mode != "second sentence")
     st.selectbox("Token to mask", position_options(n), key=f"{P}.mask", disabled=mode != "mask a token",
                  format_func=lambda i: "pick a token" if i < 0 else fmt(i))
 
 
-def show(att: Attention, state) -> None:
+def show(att: Attention, state, loaded: Loaded) -> None:
     """Run B (the second sentence, or this text with a token masked) and draw A, B and B − A."""
     if state.compare == "second sentence":
-        other = run(state, state.text_b)
+        control_tokens.notice(st, loaded.obj[1], state.text_b, state.control, "Second sentence")
+        other = run(run_key(state, state.text_b))
         if other is not None:
             _figures(att, other, state, "the second sentence")
     elif state.compare == "mask a token" and state.mask >= 0:
-        other = run(state, state.text, state.mask)
+        other = run(run_key(state, state.text, state.mask))
         if other is not None:
-            st.caption(f"Token {state.mask} ({att.tokens[state.mask]!r}) {other.masked}.")
+            st.caption(f"Token {state.mask} (“{token_md(att.tokens[state.mask])}”) {escape_md(other.masked)}.")
             _figures(att, other, state, f"token {state.mask} masked")
 
 

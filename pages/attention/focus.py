@@ -6,20 +6,26 @@ import streamlit as st
 from explorer.attention import figures
 from explorer.attention.extract import Attention, sink_positions
 from explorer.attention.focus import Cell, Focus, focus
-from explorer.core.figures import safe_label
+from explorer.core.markdown import escape_md
 from pages.attention.charts import show_chart
+
+
+def token_md(token: str) -> str:
+    """A token as literal markdown text (its spaces trimmed; a blank token shown as it is)."""
+    return escape_md(token.strip() or token)
 
 
 def show(att: Attention, state, cell: Cell, model_name: str) -> None:
     """The query's row per layer (mean of heads), its top keys, and how the notes' target ranks."""
+    model_name = escape_md(model_name)
     if cell.claim and cell.target >= 0:
         st.markdown(f"{cell.claim} What {model_name} actually does, measured:")
     f = focus(att, cell.query, cell.target)
     hidden = sink_positions(att) if state.sinks else None
     show_chart(figures.focus_figure(f.per_layer, att.tokens, cell.query, hidden), "attn_focus")
-    top = ", ".join(f"**{safe_label(t.strip())}** {w:.1%}" for t, w in f.ranked[:4])
+    top = ", ".join(f"**{token_md(t)}** {w:.1%}" for t, w in f.ranked[:4])
     st.markdown(f"Averaged over all heads and layers, {model_name}'s token "
-                f"**{safe_label(att.tokens[cell.query].strip())}** (position {cell.query}) looks most at: "
+                f"**{token_md(att.tokens[cell.query])}** (position {cell.query}) looks most at: "
                 f"{top} (sink tokens left out).")
     if cell.target >= 0:
         _target(att, f, cell)
@@ -27,7 +33,7 @@ def show(att: Attention, state, cell: Cell, model_name: str) -> None:
 
 def _target(att: Attention, f: Focus, cell: Cell) -> None:
     """How the notes' target word ranks, or why its weight says nothing."""
-    who = safe_label(att.tokens[cell.target].strip())
+    who = token_md(att.tokens[cell.target])
     if f.target_rank == 0 and att.causal and cell.target > cell.query:
         st.info(f"**{who}** comes later in the text: a decoder's token cannot look ahead, so its weight is 0.")
     elif f.target_rank == 0:

@@ -5,9 +5,9 @@ import streamlit as st
 
 from explorer.attention import figures
 from explorer.attention.extract import Attention
+from explorer.attention.seq2seq import CrossAttention
 from pages.attention import cache
 from pages.attention.charts import show_chart
-from pages.attention.inputs import model_args
 
 P = "attn"
 
@@ -23,10 +23,11 @@ def _pick() -> None:
         st.session_state[f"{P}.view"], st.session_state[f"{P}.show"] = "heatmap", "head"
 
 
-def show(att: Attention, state) -> None:
-    """Every head as a thumbnail, tagged with its measured pattern; clicking one enlarges it."""
-    st.session_state["_attn_heads"] = att.shape[1]
-    tags = cache.head_patterns(*model_args(state), state.text).tags if len(att.tokens) >= 3 else None
+def show(att: Attention | CrossAttention, state, key: cache.RunKey) -> None:
+    """Every head as a thumbnail, tagged with its measured pattern (self-attention); a click enlarges it."""
+    st.session_state["_attn_heads"] = att.weights.shape[1]
+    self_attention = isinstance(att, Attention) and len(att.tokens) >= 3
+    tags = cache.head_patterns(key).tags if self_attention else None
     fig = figures.grid_figure(att.weights, tags, selected=(state.layer, state.head))
     st.caption("Rows are layers, columns are heads. Click a thumbnail to open it as the big heatmap.")
     show_chart(fig, "attn_grid", on_select=_pick, selection_mode="points")

@@ -7,15 +7,14 @@ from explorer.attention import figures
 from explorer.attention.extract import Attention
 from pages.attention import cache
 from pages.attention.charts import show_chart
-from pages.attention.inputs import model_args
 
 
-def show(att: Attention, state) -> None:
+def show(att: Attention, key: cache.RunKey) -> None:
     """The layers x heads map of tags, how many heads carry each, and what that says about the notes."""
     if len(att.tokens) < 3:
         st.info("Head patterns need at least 3 tokens.")
         return
-    pats = cache.head_patterns(*model_args(state), state.text)
+    pats = cache.head_patterns(key)
     counts = pats.count()
     layers, heads, _ = att.shape
     show_chart(figures.tags_figure(pats.tags, pats.scores), "attn_tags")

@@ -9,14 +9,13 @@ from explorer.attention.extract import Attention, sink_positions
 from explorer.attention.matrices import to_csv, top_k_edges, view_matrix
 from pages.attention import cache
 from pages.attention.charts import show_chart
-from pages.attention.inputs import model_args
 
 LONG_AT = 128  # 'auto' switches to top-k edges above this many tokens
 
 
-def matrix(att: Attention, state) -> np.ndarray:
+def matrix(att: Attention, state, key: cache.RunKey) -> np.ndarray:
     """The [query, key] matrix for the current view settings."""
-    rolled = cache.rollout(*model_args(state), state.text) if state.show == "rollout" else None
+    rolled = cache.rollout(key) if state.show == "rollout" else None
     return view_matrix(att, state.show, state.layer, state.head, state.sinks, rolled)
 
 
@@ -28,9 +27,9 @@ def _title(state) -> str:
     return f"Layer {state.layer}, {state.show}"
 
 
-def show(att: Attention, state) -> None:
+def show(att: Attention, state, key: cache.RunKey) -> None:
     """One big heatmap, or top-k edges for long inputs; CSV download."""
-    mat = matrix(att, state)
+    mat = matrix(att, state, key)
     n = len(att.tokens)
     if state.long == "top-k" or (state.long == "auto" and n > LONG_AT):
         edges = top_k_edges(mat, state.k)

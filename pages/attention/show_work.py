@@ -1,39 +1,40 @@
-"""Show the work for one cell: q·k/√d and the softmax row, recomputed by hand beside the model's weights."""
+"""Show the work for one cell: q·k, the model's real scaling, positions and masks, the softmax row by hand."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from explorer.attention import figures
-from explorer.attention.extract import Attention
-from explorer.core.figures import safe_label
+from explorer.attention import figures, work_text
+from explorer.core.markdown import escape_md
 from pages.attention import cache
 from pages.attention.charts import show_chart
-from pages.attention.inputs import model_args
+
+EXACT_HELP = ("The row above is recomputed from the run's float32 hidden states, with no second pass, and "
+              "compared with the weights kept for display (float16). This runs the model once more to "
+              "compare with its own float32 weights.")
 
 
-def show(att: Attention, state, query: int, key: int) -> None:
-    """q.k/sqrt(d) and the softmax row for (layer, head, query), with real numbers."""
+def show(key: cache.RunKey, state, query: int, cell_key: int, q_tokens: tuple[str, ...],
+         k_tokens: tuple[str, ...]) -> None:
+    """The steps and the softmax row for (layer, head, query), with real numbers, beside the model's own."""
+    exact = st.toggle("Compare with the model's float32 weights (one more forward pass)", key="attn_exact",
+                      help=EXACT_HELP)
     try:
-        work = cache.work(*model_args(state), state.text, state.layer, state.head, query)
-    except ValueError as err:
-        st.info(f"Show-the-work is not available here: {err}")
+        with st.spinner("Running the model once more for its float32 weights..." if exact else "Recomputing..."):
+            work = cache.work(key, state.layer, state.head, query, exact)
+    except (ValueError, RuntimeError) as err:
+        st.info(f"Show-the-work is not available here: {escape_md(err)}")
         return
-    tok = att.tokens
-    rope = " after rotating both by RoPE (their positions)" if work.rope else ""
-    shared = f" SmolLM2 shares key heads: query head {state.head} reads key head {work.kv_head}." \
-        if att.kv_heads != att.shape[1] else ""
-    st.markdown(
-        f"Layer {state.layer}, head {state.head}: query vector **q** of token {query} "
-        f"({safe_label(tok[query].strip())}) and key vector **k** of token {key} "
-        f"({safe_label(tok[key].strip())}, orange bar), {work.q.shape[0]} numbers each{rope}.{shared}\n\n"
-        f"q·k = **{work.dots[key]:.3f}**, × 1/√{work.q.shape[0]} = {work.scale:.4f} → score "
-        f"**{work.scores[key]:.3f}**. Softmax over the row: e^score / Σ e^score = **{work.weights[key]:.4f}**; "
-        f"the model's own weight is {work.model_weights[key]:.4f} (largest gap in the row {work.max_abs_error:.1e}).")
-    show_chart(figures.work_figure(tok, work.weights, work.model_weights, query, key), "attn_work")
-    table = pd.DataFrame({"key": [f"{i} {t}" for i, t in enumerate(tok)], "q·k": work.dots,
-                          "score = q·k/√d": work.scores, "softmax (by hand)": work.weights,
+    st.markdown(work_text.explain(work, state.layer, state.head, query, cell_key, q_tokens[query],
+                                  k_tokens[cell_key], exact))
+    show_chart(figures.work_figure(k_tokens, work.weights, work.model_weights, query, cell_key,
+                                   query_token=q_tokens[query]), "attn_work")
+    table = pd.DataFrame({"key": [f"{i} {t}" for i, t in enumerate(k_tokens)], "q·k": work.dots,
+                          "score": work.scores, "softmax (by hand)": work.weights,
                           "model weight": work.model_weights})
+    if work.bias is not None:
+        table.insert(2, "position bias", work.bias)
     with st.expander("Every number in this row"):
-        st.caption(f"q (first 8 of {work.q.shape[0]}): " + ", ".join(f"{v:.3f}" for v in work.q[:8]))
+        st.caption(f"{escape_md(work_text.formula(work))}. q (first 8 of {work.q.shape[0]}): "
+                   + ", ".join(f"{v:.3f}" for v in work.q[:8]))
         st.dataframe(table, hide_index=True, width="stretch")

@@ -6,10 +6,13 @@ import streamlit as st
 
 from explorer.embeddings import figures
 from explorer.embeddings.arithmetic import Analogy, analogy_points, offset_cosine, solve_analogy
+from explorer.core.markdown import escape_md as md
 from explorer.embeddings.presets import ANALOGIES
+from explorer.embeddings.state import EmbeddingsState
 from explorer.embeddings.words import UnitSpace
 from pages.embeddings import cache
-from pages.embeddings.typed_words import known_words, md
+from pages.embeddings.typed_words import known_words
+from pages.shared import url_state
 
 
 def _set_analogy() -> None:
@@ -23,11 +26,10 @@ def show(state, space: UnitSpace) -> None:
     st.selectbox("Preset", list(ANALOGIES), index=None, key="emb_analogy", on_change=_set_analogy,
                  placeholder="Load a preset analogy...")
     cols = st.columns([3, 3, 3, 2])
-    cols[0].text_input("a", key="emb.a", max_chars=60)
-    cols[1].text_input("minus b", key="emb.b", max_chars=60)
-    cols[2].text_input("plus c", key="emb.c", max_chars=60)
-    cols[3].slider("answers", 1, 20, key="emb.topk")
-    if not known_words(space, f"{state.a} {state.b} {state.c}") or \
+    for col, label, name in zip(cols, ("a", "minus b", "plus c"), "abc"):
+        url_state.text_input(col, label, EmbeddingsState, "emb", name)
+    url_state.slider(cols[3], "answers", EmbeddingsState, "emb", "topk")
+    if not known_words(f"{state.a} {state.b} {state.c}") or \
             len({state.a.strip().lower(), state.b.strip().lower(), state.c.strip().lower()}) < 3:
         st.warning("Give three different words that GloVe knows.")
         return

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md as md
 from explorer.core.sources import ModelUnavailable
 from explorer.embeddings import figures
 from explorer.embeddings.contextual import Contextual, peak_layer, sense_labels, sense_separation
 from explorer.embeddings.presets import parse_labelled
+from explorer.embeddings.state import EmbeddingsState
 from pages.embeddings import cache
-from pages.embeddings.typed_words import md
+from pages.shared import control_tokens, url_state
 
 MODEL_LABELS = {"minilm": "MiniLM (encoder, sees both sides)",
                 "smollm2": "SmolLM2 (decoder, sees only the left)"}
@@ -18,11 +20,12 @@ MAX_SENTENCES = 50
 def show(state) -> None:
     """The word, the model and the sentences; then the per-layer views."""
     cols = st.columns([2, 3])
-    cols[0].text_input("Word to follow", key="emb.word", max_chars=60)
+    url_state.text_input(cols[0], "Word to follow", EmbeddingsState, "emb", "word")
     cols[1].radio("Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="emb.model",
                   horizontal=True)
-    st.text_area("Sentences, one per line, `sense | sentence`", key="emb.contexts", height=160,
-                 max_chars=10_000)
+    url_state.text_area(st, "Sentences, one per line, `sense | sentence`", EmbeddingsState, "emb", "contexts",
+                        height=160)
+    control_tokens.switch(st, EmbeddingsState, "emb")
     texts, labels = parse_labelled(state.contexts)
     if len(texts) > MAX_SENTENCES:
         st.warning(f"Only the first {MAX_SENTENCES} of {len(texts)} sentences are used.")
@@ -30,15 +33,17 @@ def show(state) -> None:
         st.warning("Type a word and at least two sentences that contain it.")
         return
     try:
+        control_tokens.notice(st, cache.tokenizer(state.model), "\n".join(texts[:MAX_SENTENCES]), state.control,
+                              MODEL_LABELS[state.model].split(" (")[0])
         with st.spinner(f"Running {state.model} on {len(texts)} sentences...", show_time=True):
-            ctx = cache.contextual(state.model, state.word.strip(), texts[:MAX_SENTENCES])
+            ctx = cache.contextual(state.model, state.word.strip(), texts[:MAX_SENTENCES], state.control)
     except (ValueError, ModelUnavailable) as err:
         st.error(md(str(err)))
         return
     if ctx.skipped:
         st.warning(f"{len(ctx.skipped)} sentence(s) do not contain “{md(ctx.word)}” "
                    "and were skipped.")
-    splits = ", ".join(" + ".join(f"`{t}`" for t in toks) for toks in dict.fromkeys(ctx.tokens))
+    splits = ", ".join(" + ".join(f"“{md(t)}”" for t in toks) for toks in dict.fromkeys(ctx.tokens))
     st.caption(f"The tokenizer turns the word into {splits}; when it takes several tokens, "
                "their vectors are averaged.")
     n_layers = ctx.vectors.shape[0] - 1

@@ -5,9 +5,12 @@ import time
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.embeddings import figures
+from explorer.embeddings.state import EmbeddingsState
 from explorer.embeddings.words import UnitSpace, word_neighbours
-from pages.embeddings.typed_words import known_words, md
+from pages.embeddings.typed_words import known_words
+from pages.shared import url_state
 
 
 def table(space: UnitSpace, word: str, k: int, metric: str) -> None:
@@ -15,7 +18,7 @@ def table(space: UnitSpace, word: str, k: int, metric: str) -> None:
     start = time.perf_counter()
     result = word_neighbours(space, word, k, metric)
     ms = (time.perf_counter() - start) * 1000
-    st.markdown(f"**Nearest to “{md(word)}”** over all {len(space.words):,} words, {metric}, "
+    st.markdown(f"**Nearest to “{escape_md(word)}”** over all {len(space.words):,} words, {metric}, "
                 f"in the original 50 dimensions ({ms:.0f} ms):")
     st.plotly_chart(figures.neighbours_figure(list(result.words), result.scores, metric),
                     width="stretch", key=f"emb_nb_{word}")
@@ -24,10 +27,10 @@ def table(space: UnitSpace, word: str, k: int, metric: str) -> None:
 def show(state, space: UnitSpace) -> None:
     """Nearest neighbours of any word over all 400,000, cosine or euclidean."""
     cols = st.columns([3, 2, 3])
-    cols[0].text_input("Word", key="emb.query", max_chars=60)
+    url_state.text_input(cols[0], "Word", EmbeddingsState, "emb", "query")
     cols[1].radio("Distance", ["cosine", "euclidean"], key="emb.metric")
-    cols[2].slider("k", 1, 100, key="emb.k")
-    words = known_words(space, state.query)
+    url_state.slider(cols[2], "k", EmbeddingsState, "emb", "k")
+    words = known_words(state.query)
     if not words:
         st.warning("Type one word that GloVe knows.")
         return

@@ -1,6 +1,7 @@
 """Embedding space: GloVe words, analogies, axes, neighbours; MiniLM sentences; contextual vectors."""
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.core.sources import ModelUnavailable
 from explorer.embeddings.state import MODES, EmbeddingsState
 from pages.embeddings import analogy, axes, cache, contextual, neighbours, sentences, words
@@ -45,7 +46,7 @@ try:
             space = cache.space()
         GLOVE_MODES[mode](state, space)
 except ModelUnavailable as err:
-    st.error(f"A model this mode needs is missing: {err}")
+    st.error(f"A model this mode needs is missing: {escape_md(err)}")
 
 state = write_url(EmbeddingsState, "emb")
 st.divider()

@@ -6,10 +6,13 @@ import html
 import numpy as np
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.core.projections import CAPS, Projection
 from explorer.embeddings import figures
 from explorer.embeddings.presets import coords_csv
+from explorer.embeddings.state import EmbeddingsState
 from pages.embeddings import cache
+from pages.shared import url_state
 
 METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 PNG = {"toImageButtonOptions": {"format": "png", "filename": "embedding-space", "scale": 2}}
@@ -25,14 +28,14 @@ def projection_controls(state) -> None:
                       f"t-SNE (up to {CAPS['tsne']:,}) bend space to keep neighbours together.")
         st.radio("Dimensions", [2, 3], key="emb.dims", horizontal=True)
         if state.method == "umap":
-            st.slider("n_neighbors", 2, 100, key="emb.n_neighbors",
-                      help="Small: local clusters. Large: more global shape.")
-            st.slider("min_dist", 0.0, 1.0, step=0.05, key="emb.min_dist")
+            url_state.slider(st, "n_neighbors", EmbeddingsState, "emb", "n_neighbors",
+                             help="Small: local clusters. Large: more global shape.")
+            url_state.slider(st, "min_dist", EmbeddingsState, "emb", "min_dist", step=0.05)
         if state.method == "tsne":
-            st.slider("perplexity", 2.0, 100.0, step=1.0, key="emb.perplexity")
+            url_state.slider(st, "perplexity", EmbeddingsState, "emb", "perplexity", step=1.0)
         st.radio("Distance", ["cosine", "euclidean"], key="emb.metric", horizontal=True,
                  help="Used for neighbours, UMAP / t-SNE and the trust score.")
-        st.number_input("Seed", 0, 1_000_000, step=1, key="emb.seed",
+        url_state.number_input(st, "Seed", EmbeddingsState, "emb", "seed", step=1,
                         help="Same seed + same settings = the same picture (and the same link). "
                              "UMAP and the background sample change with it; t-SNE starts "
                              "from PCA here, so its picture does not.")
@@ -57,7 +60,7 @@ def effective_method(state, n_points: int) -> str:
     if state.method != "umap" or warm.ready:
         return state.method
     if warm.failed:
-        st.warning(f"UMAP is unavailable on this server ({warm.error}); showing PCA.")
+        st.warning(f"UMAP is unavailable on this server ({escape_md(warm.error)}); showing PCA.")
     else:
         _umap_progress(warm)
     return "pca"

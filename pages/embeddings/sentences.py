@@ -5,12 +5,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from explorer.core.markdown import escape_md as md
 from explorer.core.sentence_vectors import cosine_search
 from explorer.core.sources import ModelUnavailable
 from explorer.embeddings.presets import MAX_LINES, MAX_UPLOAD_BYTES, parse_csv, parse_labelled
+from explorer.embeddings.state import EmbeddingsState
 from pages.embeddings import cache
 from pages.embeddings.projection import project, projection_controls, show_projection
-from pages.embeddings.typed_words import md
+from pages.shared import control_tokens, url_state
 
 
 def _sentences(state) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -30,21 +32,22 @@ def _sentences(state) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     return texts[:MAX_LINES], labels[:MAX_LINES]
 
 
-def _embed(texts: tuple[str, ...]) -> np.ndarray | None:
+def _embed(texts: tuple[str, ...], control: str) -> np.ndarray | None:
     """Unit sentence vectors [sentence, 384], or None after saying MiniLM is missing."""
     try:
         with st.spinner(f"MiniLM is embedding {len(texts):,} sentences...", show_time=True):
-            return cache.sentences(texts)
+            return cache.sentences(texts, control)
     except ModelUnavailable as err:
-        st.error(f"MiniLM is not available: {err}")
+        st.error(f"MiniLM is not available: {md(err)}")
         return None
 
 
 def show(state) -> None:
     """Embed sentences with MiniLM, project them, colour by label, search them."""
     projection_controls(state)
-    st.text_area("Sentences, one per line (optionally `label | sentence`)", key="emb.sentences",
-                 height=180, max_chars=20_000)
+    url_state.text_area(st, "Sentences, one per line (optionally `label | sentence`)", EmbeddingsState, "emb",
+                        "sentences", height=180)
+    control_tokens.switch(st, EmbeddingsState, "emb")
     parsed = _sentences(state)
     if parsed is None:
         return
@@ -52,21 +55,27 @@ def show(state) -> None:
     if not texts:
         st.warning("Type or upload at least one sentence.")
         return
-    vectors = _embed(texts)
+    try:
+        typed = "\n".join((*texts, state.search))
+        control_tokens.notice(st, cache.tokenizer("minilm"), typed, state.control, "MiniLM")
+    except ModelUnavailable:
+        pass  # _embed says MiniLM is missing
+    vectors = _embed(texts, state.control)
     if vectors is None:
         return
     proj = project(vectors, state)
     show_projection(proj, list(texts), [lab or "no label" for lab in labels], None, "sentences",
                     "emb_sent_chart", text_len=18)
     st.caption("Names are cut short on the chart; hover a point for the whole sentence.")
-    st.text_input("Search these sentences by meaning", key="emb.search", max_chars=500)
+    url_state.text_input(st, "Search these sentences by meaning", EmbeddingsState, "emb", "search")
     if state.search.strip():
-        _search(state.search.strip(), vectors, texts, labels)
+        _search(state.search.strip(), vectors, texts, labels, state.control)
 
 
-def _search(query: str, vectors: np.ndarray, texts: tuple[str, ...], labels: tuple[str, ...]) -> None:
+def _search(query: str, vectors: np.ndarray, texts: tuple[str, ...], labels: tuple[str, ...],
+            control: str) -> None:
     """The 5 sentences closest to `query` by cosine."""
-    query_vec = _embed((query,))
+    query_vec = _embed((query,), control)
     if query_vec is None:
         return
     rows, scores = cosine_search(query_vec[0], vectors, 5)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.embeddings.presets import WORD_SETS
+from explorer.embeddings.state import EmbeddingsState
 from explorer.embeddings.words import UnitSpace, word_points
 from pages.embeddings import cache, neighbours
 from pages.embeddings.projection import project, projection_controls, show_projection
 from pages.embeddings.typed_words import known_words
+from pages.shared import url_state
 
 
 def _set_words() -> None:
@@ -20,11 +22,11 @@ def show(state, space: UnitSpace) -> None:
     projection_controls(state)
     st.selectbox("Preset", list(WORD_SETS), index=None, key="emb_preset", on_change=_set_words,
                  placeholder="Load a preset word set...")
-    st.text_area("Words (comma or space separated)", key="emb.words", height=80, max_chars=4_000)
-    st.slider("Background: add the N most frequent words", 0, 50_000, step=500,
-              key="emb.background", help="Grey dots give the picture context. PCA draws them all; "
-              "UMAP and t-SNE are sampled above their caps and the page says so.")
-    words = known_words(space, state.words)
+    url_state.text_area(st, "Words (comma or space separated)", EmbeddingsState, "emb", "words", height=80)
+    url_state.slider(st, "Background: add the N most frequent words", EmbeddingsState, "emb", "background",
+                     step=500, help="Grey dots give the picture context. PCA draws them all; "
+                     "UMAP and t-SNE are sampled above their caps and the page says so.")
+    words = known_words(state.words)
     if not words:
         st.warning("Type at least one word GloVe knows, for example: king, queen, man, woman.")
         return

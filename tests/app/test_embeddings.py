@@ -1,6 +1,7 @@
 """AppTest for the Embedding space page: every mode, shared links, bad input."""
 import pytest
 
+from explorer.core.markdown import escape_md
 from tests.app._apptest import run_page
 
 PAGE = "pages/embeddings/page.py"
@@ -32,7 +33,7 @@ def test_unknown_and_duplicate_words():
     assert not at.exception
     warnings = _texts(at, "warning")
     assert "“qeen” is not in GloVe" in warnings and "queen" in warnings
-    assert r"\<script\>alert\(1\)\</script\>" in warnings  # escaped: shown as text, never markup
+    assert escape_md("<script>alert(1)</script>") in warnings  # escaped: shown as text, never markup
     assert "king" in _texts(at, "caption")  # "Ignored duplicates: king"
 
 
@@ -142,7 +143,7 @@ def test_sentence_upload_errors(content, message):
     at = run_page(PAGE, {"mode": "sentences"})
     at.file_uploader(key="emb_upload").upload("bad.csv", content, "text/csv").run()
     assert not at.exception
-    assert message in _texts(at, "error")
+    assert escape_md(message) in _texts(at, "error")  # shown as typed: markdown-escaped
 
 
 def test_sentence_upload_good_file():
@@ -207,3 +208,73 @@ def test_first_change_after_switching_mode_is_kept():
     assert at.query_params["background"] == "500"
     at.segmented_control(key="emb.mode").set_value("analogy").run()
     assert at.text_input(key="emb.a").value == "king"  # the hidden mode's inputs survived
+
+
+MARKDOWN = "[x](http://e) ![i](http://e/i.png) `tick` *star* # hash"
+
+
+def _shown(at) -> str:
+    """Every text Streamlit renders as markdown on the page."""
+    return " ".join(_texts(at, kind) for kind in ("markdown", "caption", "info", "warning", "error", "success"))
+
+
+def test_contextual_control_switch_reads_typed_sep():
+    """Check a typed [SEP] in contextual sentences is warned about, and control=text reads it as text."""
+    contexts = "river | I sat on the bank [SEP] of the river.\nmoney | The bank [SEP] lent me money."
+    at = run_page(PAGE, {"mode": "contextual", "contexts": contexts})
+    assert not at.exception and at.radio(key="emb.control").value == "library"
+    assert "typed control tokens: 2" in _texts(at, "warning")
+    at.radio(key="emb.control").set_value("text").run()
+    assert not at.exception and at.query_params["control"] == "text"
+    assert "as plain text" in _texts(at, "info") and "Cosine between the 2" in _texts(at, "markdown")
+    from pages.embeddings import cache
+    texts = ("I sat on the bank [SEP] of the river.", "The bank [SEP] lent me money.")
+    library, plain = (cache.contextual("minilm", "bank", texts, mode).vectors for mode in ("library", "text"))
+    assert abs(library[-1] - plain[-1]).max() > 1e-3  # the typed [SEP] really was read differently
+
+
+def test_sentences_control_switch_and_notice():
+    """Check sentence mode names typed [CLS] and embeds it as plain text with control=text."""
+    at = run_page(PAGE, {"mode": "sentences", "sentences": "a | [CLS] a cat\nb | a dog", "search": ""})
+    assert not at.exception and "typed control tokens: 1" in _texts(at, "warning")
+    at = run_page(PAGE, {"mode": "sentences", "sentences": "a | [CLS] a cat\nb | a dog", "search": "",
+                         "control": "text"})
+    assert not at.exception and "as plain text" in _texts(at, "info")
+    assert _metrics(at)["Points shown"] == "2 of 2"
+
+
+@pytest.mark.parametrize("query", [
+    {"words": f"king, {MARKDOWN}"},
+    {"mode": "analogy", "a": "[x](http://e)", "b": "`b`", "c": "*c*"},
+    {"mode": "neighbours", "query": "![i](http://e/i.png)"},
+    {"mode": "contextual", "word": "[x](http://e)", "contexts": f"a | {MARKDOWN}"},
+    {"mode": "sentences", "sentences": f"{MARKDOWN}\nlabel | a dog", "search": ""},
+])
+def test_markdown_typed_anywhere_is_shown_as_typed(query):
+    """Check links, images, backticks, * and # typed into any mode never become markdown."""
+    at = run_page(PAGE, query)
+    assert not at.exception
+    shown = _shown(at)
+    assert "](http" not in shown and "![i]" not in shown and "`tick`" not in shown and "`b`" not in shown
+
+
+def test_many_unknown_words_get_few_suggestions_and_one_summary():
+    """Check 60 unknown words give 8 suggestion warnings plus one summary line, and a rerun reuses them."""
+    junk = ", ".join(f"zq{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(60))
+    at = run_page(PAGE, {"words": f"king, queen, {junk}"})
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 9 and warnings[-1].startswith("52 more words are not in GloVe")
+    from pages.embeddings import cache
+    assert cache.typed_words(f"king, queen, {junk}").missing[:1] == ("zqaax",)  # cached: no new scan
+
+
+def test_axes_list_the_words_at_each_end():
+    """Check axes mode lists the k frequent words furthest toward each end, from the k slider."""
+    at = run_page(PAGE, {"mode": "axes", "k": "5"})
+    assert not at.exception
+    assert at.slider(key="emb.k").value == 5 and (at.slider(key="emb.k").min, at.slider(key="emb.k").max) == (1, 100)
+    ends = [d.value for d in at.dataframe[1:]]
+    assert len(ends) == 4 and all(len(frame) == 5 for frame in ends)  # 2 axes x 2 ends
+    assert (ends[1]["cosine"] > 0).all() and (ends[0]["cosine"] < 0).all()
+    assert "Most toward “woman”" in _texts(at, "markdown")

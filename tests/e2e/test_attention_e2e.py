@@ -10,6 +10,13 @@ from tests.e2e._ui import assert_no_exception, open_app, record_dialogs, wait_re
 SCREENS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screens"
 PLOT = "[data-testid='stPlotlyChart'] .main-svg"
 INJECT = "</script><script>alert('x')</script><img src=x onerror=alert('y')> end"
+MARKDOWN = "[x](http://e) ![i](http://e/i.png) `tick` *star* # hash"
+REACH_TOP = "() => { try { return String(window.top.document.title) } catch (e) { return e.name } }"
+
+
+def _bertviz(page: Page):
+    """bertviz's own page: inside the sandboxed iframe inside Streamlit's iframe."""
+    return page.frame_locator("[data-testid='stIFrame']").frame_locator("iframe[sandbox='allow-scripts']")
 
 
 def _url(app_url: str, **params: str) -> str:
@@ -61,7 +68,7 @@ def test_shared_link_restores_widgets(page: Page, app_url):
     expect(main.locator("textarea[aria-label='Text']")).to_have_value(text)
     expect(main.get_by_role("slider", name="Layer")).to_have_value("7")
     expect(main.get_by_role("slider", name="Head")).to_have_value("4")
-    expect(main.get_by_role("switch")).to_be_checked()
+    expect(main.get_by_role("switch", name="Hide [CLS]/[SEP]/first token")).to_be_checked()
     expect(main.get_by_text("Layer 7, max of heads").first).to_be_visible()
     assert "layer=7" in page.url and "head=4" in page.url
     assert_no_exception(page)
@@ -71,7 +78,7 @@ def test_bertviz_head_view_draws_offline(page: Page, app_url):
     """Check bertviz's head view draws every token in its iframe with all outside requests blocked."""
     blocked = _offline(page, app_url)
     open_app(page, _url(app_url, view="head view"))
-    frame = page.frame_locator("[data-testid='stIFrame']")
+    frame = _bertviz(page)
     expect(frame.locator("#vis svg text").first).to_be_visible(timeout=60_000)
     expect(frame.locator("#vis svg text", has_text="mat")).to_have_count(2)  # left and right columns
     expect(frame.locator("#layer option")).to_have_count(6)
@@ -79,11 +86,22 @@ def test_bertviz_head_view_draws_offline(page: Page, app_url):
     _shot(page, "bertviz-head", 2000)
 
 
+def test_bertviz_runs_without_access_to_the_app(page: Page, app_url):
+    """Check bertviz's scripts run in an opaque origin: reaching the app's page throws SecurityError."""
+    open_app(page, _url(app_url, view="head view"))
+    expect(_bertviz(page).locator("#vis svg text").first).to_be_visible(timeout=60_000)
+    inner = [f for f in page.frames if f.parent_frame and f.parent_frame.parent_frame]
+    assert len(inner) == 1
+    assert inner[0].evaluate("() => window.origin") == "null"
+    assert inner[0].evaluate(REACH_TOP) == "SecurityError"
+    assert page.frames[0].evaluate(REACH_TOP) != "SecurityError"  # the check itself works where access exists
+
+
 def test_bertviz_model_view_draws_offline(page: Page, app_url):
     """Check the model view draws a thumbnail per head (6 layers x 12 heads) offline."""
     blocked = _offline(page, app_url)
     open_app(page, _url(app_url, view="model view"))
-    frame = page.frame_locator("[data-testid='stIFrame']")
+    frame = _bertviz(page)
     expect(frame.locator("#vis .attn_background")).to_have_count(6 * 12, timeout=60_000)
     assert blocked == []
 
@@ -108,7 +126,7 @@ def test_injected_token_stays_silent(page: Page, app_url):
     box.fill(INJECT)
     box.press("Control+Enter")
     wait_ready(page)
-    frame = page.frame_locator("[data-testid='stIFrame']")
+    frame = _bertviz(page)
     expect(frame.locator("#vis svg text", has_text="script").first).to_be_visible(timeout=60_000)
     page.get_by_role("radio", name="heatmap").click() if page.get_by_role("radio", name="heatmap").count() \
         else page.get_by_role("button", name="heatmap").click()
@@ -134,4 +152,17 @@ def test_grid_click_enlarges_head(page: Page, app_url):
     expect(page).to_have_url(re.compile(r"layer=1&head=3"), timeout=60_000)
     wait_ready(page)
     expect(page.get_by_text("Layer 1, head 3", exact=True).first).to_be_visible()  # the big heatmap's title
+    assert_no_exception(page)
+
+
+def test_markdown_in_text_makes_no_link_or_image(page: Page, app_url):
+    """Check a link, an image and code typed in the text render as characters: no <a>, no <img>."""
+    open_app(page, _url(app_url, text=MARKDOWN, query="1", control="text"))
+    expect(page.locator(PLOT).first).to_be_visible(timeout=60_000)
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("radio", name="as plain text")).to_be_checked()
+    expect(page.locator('a[href="http://e"]')).to_have_count(0)
+    expect(page.locator('img[src="http://e/i.png"]')).to_have_count(0)
+    expect(main.locator("[data-testid='stMarkdownContainer'] code", has_text="tick")).to_have_count(0)
+    expect(main.get_by_text("Where does “[” look?")).to_be_visible()  # the token, escaped, shown as typed
     assert_no_exception(page)

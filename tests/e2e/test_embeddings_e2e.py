@@ -1,5 +1,6 @@
 """E2E: the Embedding space page in real Chromium: plots, shared links, XSS, UMAP warm-up."""
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
@@ -107,4 +108,31 @@ def test_click_a_point_lists_its_neighbours(page: Page, app_url):
     assert point is not None
     page.mouse.click(point["x"], point["y"])
     expect(page.get_by_text("Nearest to “queen”")).to_be_visible(timeout=60_000)
+    assert_no_exception(page)
+
+
+MARKDOWN = "[x](http://e) ![i](http://e/i.png) `tick` *star* # hash"
+
+
+def test_markdown_in_words_makes_no_link_or_image(page: Page, app_url):
+    """Check a link, an image and code typed as words are named in the warnings as characters."""
+    open_app(page, app_url + "/embeddings?words=" + quote(f"king, queen, {MARKDOWN}"))
+    warning = page.locator("[data-testid='stAlertContentWarning']", has_text="tick")
+    expect(warning.first).to_be_visible(timeout=60_000)
+    expect(page.locator('a[href="http://e"]')).to_have_count(0)
+    expect(page.locator('img[src="http://e/i.png"]')).to_have_count(0)
+    expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] code",
+                        has_text="tick")).to_have_count(0)
+    expect(page.locator(METRIC).first).to_have_text("4 of 4")  # king, queen, and GloVe's own '#' and 'hash'
+    assert_no_exception(page)
+
+
+def test_sentences_link_reads_control_tokens_as_text(page: Page, app_url):
+    """Check a sentences link with control=text sets the switch, says so, and embeds both lines."""
+    sentences = quote("a | [CLS] a cat sat\nb | a dog ran")
+    open_app(page, app_url + f"/embeddings?mode=sentences&control=text&search=&sentences={sentences}")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("radio", name="as plain text")).to_be_checked(timeout=60_000)
+    expect(page.locator("[data-testid='stAlertContentInfo']", has_text="as plain text").first).to_be_visible()
+    expect(page.locator(METRIC).first).to_have_text("2 of 2", timeout=120_000)
     assert_no_exception(page)

@@ -1,6 +1,7 @@
 """Unit tests for the offline bertviz HTML, the attention figures and the page's URL state."""
 import json
 import re
+from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -108,3 +109,66 @@ def test_state_round_trip_and_clamping():
                                      "text": "y" * 7000, "k": "nan"})
     assert bad.model == "minilm" and bad.layer == 63 and bad.head == 0 and bad.view == "heatmap"
     assert bad.text == AttentionState().text and bad.k == 8
+
+
+class _Frames(HTMLParser):
+    """Collects the iframes and scripts of an HTML page, and its text outside any attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.iframes, self.scripts = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.iframes.append(dict(attrs))
+        self.scripts += tag == "script"
+
+
+def test_framed_page_runs_bertviz_in_a_scripts_only_sandbox():
+    """Check the outer page has no script, one iframe sandboxed to allow-scripts only, holding the page intact."""
+    tokens = ("[CLS]", EVIL, '"><script>alert(3)</script>', "a&b", "[SEP]")
+    page = bertviz.head_view_html(_weights(), tokens)
+    outer = _Frames()
+    outer.feed(page.framed("bertviz head view"))
+    assert outer.scripts == 0 and len(outer.iframes) == 1
+    frame = outer.iframes[0]
+    assert frame["sandbox"] == "allow-scripts" and frame["title"] == "bertviz head view"
+    assert frame["srcdoc"] == page.html  # the parser un-escapes the attribute: the page arrives whole
+
+
+def test_cross_attention_views_label_queries_and_keys_apart():
+    """Check bertviz gets the decoder tokens on the left and the encoder tokens on the right, cut to the cap."""
+    w = _weights(2, 3, 4)[:, :, :3, :]  # [layer, head, 3 queries, 4 keys]
+    page = bertviz.head_view_html(w, ("d0", "d1", "d2"), key_tokens=("e0", "e1", "e2", "e3"))
+    params = json.loads(re.search(r"const params = (\{.*?\}); // HACK", page.html, re.S).group(1))
+    data = params["attention"][0]
+    assert data["left_text"] == ["d0", "d1", "d2"] and data["right_text"] == ["e0", "e1", "e2", "e3"]
+    assert np.array(data["attn"]).shape == (2, 3, 3, 4)
+    model = bertviz.model_view_html(w, ("d0", "d1", "d2"), bertviz.BertvizConfig(max_tokens=2),
+                                    key_tokens=("e0", "e1", "e2", "e3"))
+    assert '"right_text":["e0","e1"]' in model.html and model.capped
+
+
+def test_figures_take_float16_weights_and_send_float32():
+    """Check heatmap, grid and the focus rows accept float16 weights (as the page keeps them)."""
+    w = _weights(2, 3, 6).astype(np.float16)
+    heat = figures.heatmap(w[1, 2], tuple("abcdef"))
+    assert np.asarray(heat.data[0].z).dtype == np.float32
+    np.testing.assert_allclose(np.asarray(heat.data[0].z), w[1, 2].astype(np.float32))
+    grid = figures.grid_figure(w)
+    assert np.asarray(grid.data[0].z).max() > 0
+    focus = figures.focus_figure(w[:, :, 2].mean(1), tuple("abcdef"), 2)
+    assert np.asarray(focus.data[0].z).dtype == np.float32
+    work = figures.work_figure(("e0", "e1"), np.array([0.25, 0.75]), np.array([0.25, 0.75], np.float16), 0, 1,
+                               query_token="<d0>")
+    assert "&lt;d0&gt;" in work.layout.title.text and work.data[0].name == "by hand: softmax(score)"
+
+
+def test_state_carries_control_mode_and_encoder_decoder_fields():
+    """Check control, kind, part and target round-trip, and junk values fall back to the defaults."""
+    s = AttentionState(model="hub", hub="t5-small", kind="encoder-decoder", control="text", part="cross",
+                       target="Die Katze")
+    assert AttentionState.from_query(s.to_query()) == s
+    assert s.to_query()["control"] == "text" and "control" not in AttentionState().to_query()
+    bad = AttentionState.from_query({"control": "raw", "part": "both", "kind": "seq2seq", "target": "x" * 3000})
+    assert (bad.control, bad.part, bad.kind, bad.target) == ("library", "encoder", "encoder", "")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.core.models import WordVectors
-from explorer.embeddings.arithmetic import analogy_points, offset_cosine, place_on_axes, solve_analogy
+from explorer.embeddings.arithmetic import analogy_points, axis_ends, offset_cosine, place_on_axes, solve_analogy
 from explorer.core.encoding import encode
 from explorer.embeddings.contextual import (
     contextual_vectors, peak_layer, sense_labels, sense_separation, token_spans,
@@ -260,3 +260,33 @@ def test_peak_layer_and_sense_labels_by_hand():
 
     labels = sense_labels(Kept(), ("no word", "a bank", "b c"), ("x", "", "river"))
     assert labels == ("river", "sentence 2")
+
+
+def test_lookup_suggests_for_the_first_few_unknown_words_only(toy):
+    """Check only the first suggest_max unknown words are scanned for spellings, all are still reported."""
+    found = lookup(toy, ["nort", "eastt", "wesst", "east"], suggest_max=2)
+    assert found.missing == ("nort", "eastt", "wesst") and found.found == ("east",)
+    assert set(found.suggestions) == {"nort", "eastt"}
+    assert found.suggestions["nort"][0] == "north" and "wesst" not in found.suggestions
+    assert lookup(toy, ["nort"], suggest_max=0).suggestions == {}
+
+
+def test_axis_ends_by_hand(toy):
+    """Check the words toward each end of west -> east are ranked by cosine, the poles left out."""
+    ends = axis_ends(toy, "west", "east", k=2, vocab=10)
+    assert ends.axis == "west → east" and ends.searched == 2
+    assert ends.high == ("northeast", "north") and ends.low == ("north", "northeast")
+    assert ends.high_scores == pytest.approx([np.sqrt(0.5), 0.0], abs=1e-6)
+    with pytest.raises(KeyError):
+        axis_ends(toy, "west", "south")
+    with pytest.raises(ValueError):
+        axis_ends(toy, "west", "east", k=0)
+
+
+def test_axis_ends_on_glove_are_frequent_words_on_each_side(space):
+    """Check small -> big puts words with positive cosine at the 'big' end and negative at the 'small' end."""
+    ends = axis_ends(space, "small", "big", k=10)
+    assert ends.searched == 50_000 and len(ends.high) == len(ends.low) == 10
+    assert (ends.high_scores > 0.3).all() and (ends.low_scores < -0.3).all()
+    assert "small" not in ends.low and "big" not in ends.high
+    assert all(space.index[w] < 60_000 for w in ends.high + ends.low)
