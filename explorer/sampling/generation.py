@@ -11,7 +11,7 @@ same tokens as generating them all at once, and a shared link (prompt,
 settings, seed, path) restores the same picture.
 
 Example:
-    >>> ids = encode_prompt(tok, "Tell me a joke", chat=True)
+    >>> ids = encode_prompt(tok, "Tell me a joke", chat=True, control="text")
     >>> path = extend(model, tok, ids, SamplingConfig(0.7), RunConfig(20, seed=0))
     >>> path.text
 """
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from explorer.sampling import batches
+from explorer.sampling.chat_prompt import prompt_ids
 from explorer.sampling.pipeline import PipelineResult, SamplingConfig, choose, processor_list, run_pipeline
 
 MAX_NEW_TOKENS = 200  # per request; keeps a CPU step loop under ~15 s
@@ -55,12 +57,14 @@ class Prompt:
     truncated: int  # tokens dropped from the left
 
 
-def encode_prompt(tok, text: str, chat: bool, limit: int = MAX_PROMPT_TOKENS) -> Prompt:
-    """Token ids of `text`, optionally wrapped in the chat template; keeps the last `limit`."""
-    if chat:
-        text = tok.apply_chat_template([{"role": "user", "content": text}],
-                                       add_generation_prompt=True, tokenize=False)
-    ids = tok(text, add_special_tokens=False)["input_ids"]
+def encode_prompt(tok, text: str, chat: bool, limit: int = MAX_PROMPT_TOKENS, control: str = "library") -> Prompt:
+    """Token ids of `text`, optionally wrapped in the chat template; keeps the last `limit`.
+
+    `control` says how control-token strings typed in `text` are read: "library"
+    (Hugging Face's default: as control tokens) or "text" (as plain characters;
+    the chat template's own control tokens stay). See explorer.sampling.chat_prompt.
+    """
+    ids = prompt_ids(tok, text, chat, control)
     kept = ids[-limit:] if limit else ids
     return Prompt(tuple(int(i) for i in kept), len(ids), len(ids) - len(kept))
 
@@ -99,10 +103,7 @@ class Path:
         return float(self.effective_choices.mean()) if len(self.entropy_final) else float("nan")
 
 
-def _entropy(probs: torch.Tensor) -> torch.Tensor:
-    """probs: [batch, vocab] -> [batch] entropy in nats."""
-    logp = torch.log(probs.clamp_min(1e-30))
-    return -(probs * logp).sum(-1)
+_entropy = batches.entropy
 
 
 @dataclass
@@ -177,6 +178,7 @@ class Samples:
     texts: tuple[str, ...]  # [sample], cut at end-of-sequence
     counts: tuple[tuple[str, int], ...]  # distinct texts, most common first
     entropy_final: np.ndarray  # [sample, step] nats
+    plan: batches.BatchPlan | None = None  # how the rows were split into batches
 
     @property
     def effective_choices(self) -> np.ndarray:
@@ -191,26 +193,21 @@ class Samples:
 
 @torch.no_grad()
 def sample_many(model, tok, prompt_ids, cfg: SamplingConfig, n: int, run: RunConfig,
-                device: torch.device = torch.device("cpu")) -> Samples:
-    """Draw `n` continuations in one batch (row i is one draw), seeded by run.seed."""
+                device: torch.device = torch.device("cpu"), budget: int = batches.BATCH_TOKENS,
+                work: int = batches.WORK_TOKENS) -> Samples:
+    """Draw `n` continuations (row i is one draw), seeded by run.seed, in batches within `budget`.
+
+    The prompt is read once; above the `work` cap fewer rows are drawn (Samples.plan
+    says how many). See explorer.sampling.batches.
+    """
     if not 1 <= n <= 200:
         raise ValueError(f"n must be between 1 and 200, got {n}")
-    ids = torch.tensor([list(prompt_ids)] * n, dtype=torch.long, device=device)  # [n, prompt_len]
-    procs = processor_list(cfg, ids.shape[1], model.config.vocab_size)
-    gen, ents, cache = _generator(run.seed, device), [], None
-    step_in = ids
-    for _ in range(run.max_new_tokens):
-        out = model(step_in, past_key_values=cache, use_cache=True, logits_to_keep=1)
-        cache = out.past_key_values
-        probs = torch.softmax(procs(ids, out.logits[:, -1].float()), -1)  # [n, vocab]
-        token = choose(probs, cfg.greedy, gen)  # [n]
-        ents.append(_entropy(probs))
-        ids, step_in = torch.cat([ids, token[:, None]], 1), token[:, None]
-    new = ids[:, len(prompt_ids):].cpu().numpy()  # [n, step]
+    todo = batches.plan(n, len(prompt_ids), run.max_new_tokens, budget, work)
+    procs = processor_list(cfg, len(prompt_ids), model.config.vocab_size)
+    new, ent = batches.draw(model, prompt_ids, procs, cfg.greedy, todo, run.seed, device)
+    new = new.cpu().numpy()  # [sample, step]
     texts = tuple(_cut_text(tok, row, tok.eos_token_id) for row in new)
-    counts = tuple(Counter(texts).most_common())
-    entropy = torch.stack(ents, 1).cpu().numpy() if ents else np.zeros((n, 0), np.float32)
-    return Samples(new, texts, counts, entropy)
+    return Samples(new, texts, tuple(Counter(texts).most_common()), ent.cpu().numpy(), todo)
 
 
 def _cut_text(tok, row: np.ndarray, eos: int | None) -> str:

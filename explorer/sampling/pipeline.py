@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -136,15 +137,23 @@ def entropy(probs: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Stage:
-    """The distribution after one pipeline stage."""
+    """The distribution after one pipeline stage.
+
+    Only the scores are stored (a cached result holds 49,152 floats per stage,
+    not twice that); an inactive stage shares the previous stage's array.
+    """
 
     name: str
     detail: str
     in_generate: bool
     active: bool
     scores: np.ndarray  # [vocab] float32, -inf where filtered out
-    probs: np.ndarray  # [vocab] softmax(scores)
     kept: int  # tokens still possible
+
+    @functools.cached_property
+    def probs(self) -> np.ndarray:
+        """[vocab] softmax(scores), computed once per unpickled result."""
+        return torch.softmax(torch.from_numpy(self.scores), dim=-1).numpy()
 
 
 @dataclass(frozen=True)
@@ -152,9 +161,17 @@ class PipelineResult:
     """Every stage of one next-token decision, over the full vocabulary."""
 
     stages: tuple[Stage, ...]
-    base_probs: np.ndarray  # [vocab] softmax of the raw logits (p_base)
-    final_probs: np.ndarray  # [vocab] renormalised distribution sampled from (p_final)
     greedy: bool
+
+    @property
+    def base_probs(self) -> np.ndarray:
+        """[vocab] softmax of the raw logits (p_base)."""
+        return self.stages[0].probs
+
+    @property
+    def final_probs(self) -> np.ndarray:
+        """[vocab] the renormalised distribution sampled from (p_final)."""
+        return self.stages[-1].probs
 
     @property
     def kept(self) -> np.ndarray:
@@ -187,9 +204,7 @@ class PipelineResult:
 
 def _stage(spec_name: str, detail: str, in_gen: bool, active: bool, scores: torch.Tensor) -> Stage:
     row = scores[0].float()
-    probs = torch.softmax(row, dim=-1)
-    return Stage(spec_name, detail, in_gen, active, row.cpu().numpy(), probs.cpu().numpy(),
-                 int(torch.isfinite(row).sum()))
+    return Stage(spec_name, detail, in_gen, active, row.cpu().numpy(), int(torch.isfinite(row).sum()))
 
 
 @torch.no_grad()
@@ -206,10 +221,13 @@ def run_pipeline(logits: torch.Tensor, input_ids: torch.Tensor, cfg: SamplingCon
     plen = ids.shape[1] if prompt_len is None else prompt_len
     stages = [_stage("model logits", "softmax of the raw logits (p_base)", True, True, scores)]
     for spec in penalty_specs(cfg, plen) + warper_specs(cfg, vocab):
-        if spec.processor is not None:
-            scores = spec.processor(ids, scores.clone())
-        stages.append(_stage(spec.name, spec.detail, spec.in_generate, spec.processor is not None, scores))
-    return PipelineResult(tuple(stages), stages[0].probs, stages[-1].probs, cfg.greedy)
+        if spec.processor is None:  # unchanged: share the previous array
+            stages.append(dataclasses.replace(stages[-1], name=spec.name, detail=spec.detail,
+                                              in_generate=spec.in_generate, active=False))
+            continue
+        scores = spec.processor(ids, scores.clone())
+        stages.append(_stage(spec.name, spec.detail, spec.in_generate, True, scores))
+    return PipelineResult(tuple(stages), cfg.greedy)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from explorer.core.encoding import CONTROL_MODES
+from explorer.core.markdown import escape_md
 from explorer.core.state import ViewState, _last, choice, flag, num, text, words
 from explorer.sampling.engine_lab import MAX_ENGINE_TEXT
 from explorer.sampling.generation import MAX_NEW_TOKENS, MAX_PATH
@@ -31,6 +33,7 @@ class SamplingState(ViewState):
 
     prompt: str = text(DEFAULT_PROMPT, max_len=MAX_PROMPT_CHARS)
     chat: bool = flag(True)
+    control: str = choice("library", CONTROL_MODES)  # typed control-token strings: as the library does, or as text
     view: str = choice("next", VIEWS)
     temperature: float = num(1.0, lo=0.0, hi=MAX_TEMPERATURE_UI)
     top_k: int = num(0, lo=0, hi=MAX_TOP_K_UI)
@@ -85,7 +88,7 @@ def valid_path(path: tuple[str, ...], vocab_size: int) -> tuple[str, ...]:
 
 
 def url_notes(query: Mapping[str, Any]) -> list[str]:
-    """Human messages for link values that were out of range or unusable."""
+    """Markdown messages for link values that were out of range or unusable (link text escaped)."""
     notes = []
     state = SamplingState.from_query(query)
     for field in dataclasses.fields(SamplingState):
@@ -98,11 +101,16 @@ def url_notes(query: Mapping[str, Any]) -> list[str]:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            notes.append(f"`{field.name}={raw[:20]}` in the link is not a number; using {got:g}.")
+            notes.append(f"{_quote(field.name, raw)} in the link is not a number; using {got:g}.")
         elif abs(number - got) > 1e-9 and not (field.type == "int" and abs(number - got) < 0.5):
             lo, hi = field.metadata["lo"], field.metadata["hi"]
-            notes.append(f"`{field.name}={raw[:20]}` in the link is outside {lo:g} to {hi:g}; using {got:g}.")
+            notes.append(f"{_quote(field.name, raw)} in the link is outside {lo:g} to {hi:g}; using {got:g}.")
     raw_path = _last(query.get("path")) or ""
     if raw_path and len(raw_path.split("|")) > MAX_PATH:
         notes.append(f"The link's path is longer than {MAX_PATH} tokens; only the first {MAX_PATH} were kept.")
     return notes
+
+
+def _quote(name: str, raw: str) -> str:
+    """`name=raw` (raw cut to 20 characters) in bold, escaped: a link's text never becomes markdown."""
+    return f"**{escape_md(f'{name}={raw[:20]}')}**"

@@ -57,6 +57,9 @@ def biasvar(cfg, csv: bytes | None, bv, grid) -> BiasVarianceResult:
     return bias_variance(_data(cfg, csv), bv, grid)
 
 
+# LLM voting: a QuestionRun at the caps (20 replies of 12 tokens) pickles to about 2 KB (9 KB if
+# every token is a long word), so each LLM cache holds at most about 2.3 MB. Every run is bounded: 12 built-in questions, at most
+# 20 samples x (about 45 prompt + 12 new tokens) on this server.
 @st.cache_data(show_spinner=False, max_entries=256)
 def llm_question(key: str, cfg) -> QuestionRun:
     """SmolLM2 sampled cfg.n_samples times on one built-in question."""

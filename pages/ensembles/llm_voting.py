@@ -7,6 +7,7 @@ import streamlit as st
 from explorer.core.engine import EngineError, EngineSettings
 from explorer.core.markdown import escape_md
 from explorer.core.sources import ModelUnavailable
+from explorer.core.state import options
 from explorer.ensembles import figures as figs
 from explorer.ensembles.llm_voting import BY_KEY, LLMVoteConfig, QuestionRun, VoteSummary, summarize
 from explorer.ensembles.state import EnsemblesState
@@ -35,8 +36,8 @@ def _targets(state: EnsemblesState) -> tuple[tuple[str, ...], EngineSettings | N
             st.warning("No engine is configured on this server (set EXPLORER_ENGINE_URL, see the README); "
                        "running on this server's model.")
         return ("local",), None
-    st.radio("Run on", tuple(RUN_LABELS), key="ens.llm_on", format_func=RUN_LABELS.get, horizontal=True,
-             help=f"Engine: {settings.url}. Its N samples are sent as N requests at once.")
+    st.radio("Run on", options(EnsemblesState, "llm_on"), key="ens.llm_on", format_func=RUN_LABELS.get,
+             horizontal=True, help=f"Engine: {escape_md(settings.url)}. Its N samples are sent as N requests at once.")
     return TARGETS[st.session_state.get("ens.llm_on", "auto")], settings
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from explorer.core.engine import EngineError, EngineSettings
 from explorer.core.markdown import escape_md
+from explorer.core.state import options
 from explorer.sampling import engine_figures, engine_lab
 from explorer.sampling.engine_lab import MAX_ENGINE_TEXT, EnginePath
 from explorer.sampling.state import SamplingState
@@ -44,8 +45,8 @@ def pick(state: SamplingState) -> EngineSettings | None:
             st.warning("No engine is configured on this server (set EXPLORER_ENGINE_URL, see the README); "
                        "using this server's model.")
         return None
-    st.sidebar.radio("Run on", tuple(RUN_LABELS), key=f"{P}.run_on", format_func=RUN_LABELS.get,
-                     help=f"Engine: {settings.url}. It samples with your settings and reports its top "
+    st.sidebar.radio("Run on", options(SamplingState, "run_on"), key=f"{P}.run_on", format_func=RUN_LABELS.get,
+                     help=f"Engine: {escape_md(settings.url)}. It samples with your settings and reports its top "
                           f"{settings.logprobs} tokens per step.")
     if st.session_state.get(f"{P}.run_on") == "local":
         return None

@@ -12,6 +12,7 @@ from explorer.sampling.engine_lab import EnginePath, known_vocab
 from explorer.sampling.state import SamplingState
 from pages.sampling import cache
 from pages.sampling.engine_path import engine_error, offer_local
+from pages.shared.url_state import slider
 
 P = "samp"
 GREEDY_RUNS = 3
@@ -61,8 +62,8 @@ def steps_view(path: EnginePath | None) -> None:
 def vary_view(settings: EngineSettings, state: SamplingState, context: str) -> None:
     """N samples sent to the engine at once, against greedy."""
     c1, c2 = st.columns(2)
-    c1.slider("Samples (N)", 1, 100, key=f"{P}.n_samples")
-    c2.slider("Tokens per sample", 1, 30, key=f"{P}.sample_len")
+    slider(c1, "Samples (N)", SamplingState, P, "n_samples")
+    slider(c2, "Tokens per sample", SamplingState, P, "sample_len")
     n, length, cfg = state.n_samples, state.sample_len, state.sampling()
     try:
         with st.spinner(f"Sending {n} requests of {length} tokens to the engine at once..."):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import Path, Prompt
 from explorer.sampling.state import SamplingState
@@ -24,7 +25,7 @@ def show(state: SamplingState, prompt: Prompt, path: Path | None) -> None:
         lens = cache.lens(tuple(context), target)
     st.plotly_chart(figs.lens_chart(lens, piece), key="samp_lens", config={"displayModeBar": False})
     first = lens.first_top_layer
-    st.markdown(f"Logit lens for {what}, **{piece!r}**: each layer's hidden state is sent through the final "
+    st.markdown(f"Logit lens for {what}, **{escape_md(repr(piece))}**: each layer's hidden state is sent through the final "
                 f"norm and the output head as if it were the last layer. "
                 + (f"It becomes the top prediction at layer **{first}** of {lens.layers[-1]}."
                    if first is not None else "No layer ranks it first (it was a sampled long shot)."))

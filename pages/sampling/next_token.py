@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import Path, Prompt
 from explorer.sampling.pipeline import PipelineResult, TopTokens, top_tokens
@@ -48,7 +49,7 @@ def _metrics(result: PipelineResult) -> None:
 
 
 def _worked_example(result: PipelineResult, top: TopTokens) -> None:
-    st.markdown(f"Worked example: {top.pieces[0]!r} has logit **{top.logits[0]:.2f}**, so softmax over all "
+    st.markdown(f"Worked example: {escape_md(repr(top.pieces[0]))} has logit **{top.logits[0]:.2f}**, so softmax over all "
                 f"{len(result.base_probs):,} logits gives p_base **{top.p_base[0]:.1%}**; after "
                 f"{top.stage} it has **{top.p_stage[0]:.1%}**. Everything outside these {len(top.ids)} "
                 f"tokens holds {top.rest_base:.1%} before and {top.rest_stage:.1%} after.")

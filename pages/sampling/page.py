@@ -3,6 +3,7 @@ import streamlit as st
 
 from explorer.core.markdown import escape_md
 from explorer.core.sources import ModelUnavailable
+from explorer.core.state import options
 from explorer.sampling.state import SamplingState, url_notes, valid_path
 from pages.sampling import (
     cache, engine_path, engine_views, logit_lens, next_token, path_strip, prompt_box, repetition, settings,
@@ -35,7 +36,7 @@ except (ModelUnavailable, OSError, ValueError) as err:
     st.error(f"SmolLM2 could not be loaded: {escape_md(err)}. Install it with `make models` and reload.")
     st.stop()
 
-prompt = prompt_box.show()
+prompt = prompt_box.show(on_engine=engine is not None)
 if prompt is None:
     write_url(SamplingState, P)
     st.stop()
@@ -60,7 +61,7 @@ else:
     state = read_widgets(SamplingState, P)
     path = engine_path.show(state, context)
 
-view = st.segmented_control("View", list(VIEW_LABELS), format_func=VIEW_LABELS.get, key=f"{P}.view",
+view = st.segmented_control("View", options(SamplingState, "view"), format_func=VIEW_LABELS.get, key=f"{P}.view",
                             required=True, label_visibility="collapsed")
 state = write_url(SamplingState, P)
 if engine is not None and engine_views.show(view, engine, state, context, path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.core.markdown import escape_md
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import MAX_PATH, Path, Prompt, RunConfig
 from explorer.sampling.pipeline import TopTokens
@@ -84,12 +85,12 @@ def _rewind(at: int, branch: int | None = None) -> None:
 def branch_controls(state: SamplingState, path: Path, top: TopTokens) -> None:
     """Rewind to before the inspected token, or replace it with one of the top alternatives."""
     i = state.at - 1
-    st.markdown(f"Token #{state.at} was **{path.pieces[i]!r}** (p_final {path.p_final[i]:.1%}, "
+    st.markdown(f"Token #{state.at} was **{escape_md(repr(path.pieces[i]))}** (p_final {path.p_final[i]:.1%}, "
                 f"model's rank {path.rank_base[i]}).")
     c1, c2 = st.columns([1, 3])
     c1.button("Rewind to before it", icon=":material/undo:", on_click=_rewind, args=(state.at,))
     pick = c2.pills("Branch: replace it with", top.alternatives(path.token_ids[i]),
-                    format_func=lambda t: repr(cache.piece(t)), key="samp_branch")
+                    format_func=lambda t: escape_md(repr(cache.piece(t))), key="samp_branch")
     if pick is not None:
-        c2.button(f"Branch with {cache.piece(pick)!r}", icon=":material/call_split:",
+        c2.button(f"Branch with {escape_md(repr(cache.piece(pick)))}", icon=":material/call_split:",
                   on_click=_rewind, args=(state.at, pick))

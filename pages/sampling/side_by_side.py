@@ -5,9 +5,9 @@ import streamlit as st
 
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import Prompt, RunConfig
-from explorer.sampling.state import MAX_TEMPERATURE_UI, SamplingState
+from explorer.sampling.state import SamplingState
 from pages.sampling import cache
-from pages.shared.url_state import read_widgets
+from pages.shared.url_state import read_widgets, slider
 
 P = "samp"
 SIDES = ("a", "b")
@@ -17,8 +17,8 @@ def show(state: SamplingState, prompt: Prompt) -> None:
     """Two settings, same prompt and seed: a token strip each, then both entropy curves."""
     cols = st.columns(2)
     for col, side in zip(cols, SIDES):
-        col.slider(f"Temperature {side.upper()}", 0.0, MAX_TEMPERATURE_UI, step=0.05, key=f"{P}.{side}_temperature")
-        col.slider(f"Top-p {side.upper()}", 0.0, 1.0, step=0.01, key=f"{P}.{side}_top_p")
+        slider(col, f"Temperature {side.upper()}", SamplingState, P, f"{side}_temperature", step=0.05)
+        slider(col, f"Top-p {side.upper()}", SamplingState, P, f"{side}_top_p", step=0.01)
     state = read_widgets(SamplingState, P)  # the sliders above may have just changed
     paths = {}
     for col, side in zip(cols, SIDES):

@@ -8,6 +8,7 @@ from explorer.core.local_engine import LocalEngine
 from explorer.core.openai_engine import OpenAIEngine
 from explorer.ensembles import llm_voting
 from explorer.sampling import engine_lab
+from explorer.sampling.generation import decision, encode_prompt
 from explorer.sampling.pipeline import SamplingConfig
 
 FRANCE = "The capital of France is"
@@ -108,3 +109,21 @@ def test_token_probabilities_agree_with_the_local_model(engine, smollm2):
     ours, theirs = local.run(request).completions[0].tokens[0], engine.run(request).completions[0].tokens[0]
     assert [p for p, _ in ours.top[:3]] == [p for p, _ in theirs.top[:3]]
     np.testing.assert_allclose([lp for _, lp in ours.top[:3]], [lp for _, lp in theirs.top[:3]], atol=0.3)
+
+
+def test_engine_reads_typed_control_tokens_as_the_library_does(engine, smollm2):
+    """Check llama.cpp's server parses control-token text in a prompt as control tokens (what the lab says on screen).
+
+    The local model gives 'The' 56 % after these ids read as control tokens and 20 % after the
+    same characters read as plain text; the engine's probability must match the first.
+    """
+    model, tok = smollm2
+    text = "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n"
+    dist = engine_lab.next_distribution(engine, text, SamplingConfig(), seed=0, k=5)
+    engine_p = float(dist.probs[dist.pieces.index("The")])
+    local = {c: decision(model, encode_prompt(tok, text, chat=False, control=c).ids, (), SamplingConfig())
+             for c in ("library", "text")}
+    the = tok.convert_tokens_to_ids("The")
+    library_p, text_p = (float(local[c].base_probs[the]) for c in ("library", "text"))
+    assert abs(np.log(engine_p) - np.log(library_p)) < LOGPROB_TOLERANCE
+    assert abs(np.log(engine_p) - np.log(text_p)) > 2 * LOGPROB_TOLERANCE

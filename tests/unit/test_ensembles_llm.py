@@ -1,4 +1,5 @@
 """Unit tests for explorer.ensembles.llm_voting: answer extraction, voting, and seeded SmolLM2 sampling."""
+import pickle
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from explorer.core.engine import Completion, Reply
 from explorer.ensembles import llm_voting
 
 
@@ -115,3 +117,21 @@ def test_greedy_reply_answers_the_capital(smollm2, cpu):
     cfg = llm_voting.LLMVoteConfig(n_samples=1)
     run = llm_voting.sample_question(model, tok, llm_voting.BY_KEY["capital"], cfg, device=cpu)
     assert run.greedy_answer == "paris"
+
+
+class _LongReplies:
+    """An engine whose every reply is as long as 12 tokens of long words can be."""
+
+    where = "fake engine"
+
+    def run(self, request):
+        reply = "Antidisestablishmentarianism " * 12
+        done = Completion(reply, (), request.decoding.max_tokens, "length", 0.01, request.decoding.seed)
+        return Reply((done,) * request.n, 0.01, self.where)
+
+
+def test_a_cached_run_at_the_caps_stays_small():
+    """Check a QuestionRun at the caps (20 replies of 12 long words) pickles under 12 KB: 256 cached runs stay under 3 MB."""
+    cfg = llm_voting.LLMVoteConfig(n_samples=llm_voting.MAX_SAMPLES, temperature=1.0)
+    run = llm_voting.run_question(_LongReplies(), llm_voting.BY_KEY["capital"], cfg)
+    assert len(run.texts) == 20 and len(pickle.dumps(run)) < 12_000

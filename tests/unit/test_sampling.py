@@ -1,5 +1,6 @@
 """Unit tests of the sampling pipeline on hand-made logits."""
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -166,3 +167,20 @@ def test_alternatives_leave_out_the_picked_token():
     top = top_tokens(run_pipeline(_logits(), torch.tensor([0]), SamplingConfig()), str, n=4)
     assert top.alternatives(exclude=top.ids[0]) == [int(i) for i in top.ids[1:]]
     assert top.alternatives(exclude=99, n=2) == [int(i) for i in top.ids[:2]]
+
+
+def test_cached_result_stores_each_active_stage_once():
+    """Check inactive stages share the previous scores and a full-vocabulary result pickles small.
+
+    Measured on SmolLM2's 49,152 tokens: 2.75 MB per result before (scores and probs for all
+    7 stages), 0.2 MB with every stage off and 1.4 MB with every stage on after.
+    """
+    logits = torch.randn(49_152, generator=torch.Generator().manual_seed(0))
+    off = run_pipeline(logits, torch.tensor([1, 2]), SamplingConfig())
+    assert all(s.scores is off.stages[0].scores for s in off.stages)
+    assert len(pickle.dumps(off)) < 0.25e6
+    on = run_pipeline(logits, torch.tensor([1, 2]), SamplingConfig(0.7, 50, 0.9, 0.05, 1.2, 0.5, 0.5), prompt_len=1)
+    assert len({id(s.scores) for s in on.stages}) == 7 and len(pickle.dumps(on)) < 1.5e6
+    again = pickle.loads(pickle.dumps(on))
+    np.testing.assert_array_equal(again.final_probs, on.final_probs)
+    assert math.isclose(float(again.base_probs.sum()), 1.0, rel_tol=1e-5)

@@ -4,6 +4,7 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM, LogitsProcessorList
 
+from explorer.sampling import batches
 from explorer.sampling.generation import RunConfig, decision, encode_prompt, extend, logit_lens, sample_many
 from explorer.sampling.pipeline import FrequencyPresencePenalty, SamplingConfig
 
@@ -152,3 +153,84 @@ def test_smollm2_lens_and_truncation(smollm2):
     assert lens.rank[-1] == 1 and lens.first_top_layer is not None
     long = encode_prompt(tok, "word " * 3000, chat=False, limit=1024)
     assert len(long.ids) == 1024 and long.truncated == long.total - 1024
+
+
+def _until_eos(row, eos=2) -> list[int]:
+    """A row up to and including its first end-of-sequence (generate() pads after it, sample_many draws on)."""
+    row = [int(t) for t in row]
+    return row[: row.index(eos) + 1] if eos in row else row
+
+
+def _generate_n(model, prompt, cfg, n, steps, seed, eos=2):
+    torch.manual_seed(seed)
+    ids = torch.tensor([list(prompt)])
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=steps, num_return_sequences=n,
+                         pad_token_id=eos, **cfg.generate_kwargs())
+    return [_until_eos(r, eos) for r in out[:, ids.shape[1]:].tolist()]
+
+
+@pytest.mark.parametrize("cfg", SETTINGS[1:])
+def test_one_batch_of_samples_matches_generate(tiny, cfg):
+    """Check N samples within one batch are generate(num_return_sequences=N)'s under the same seed."""
+    samples = sample_many(tiny, FakeTok(), PROMPT, cfg, 6, RunConfig(10, seed=3))
+    assert not samples.plan.split and not samples.plan.capped
+    assert [_until_eos(r) for r in samples.token_ids] == _generate_n(tiny, PROMPT, cfg, 6, 10, 3)
+
+
+def test_plan_worked_by_hand():
+    """Check the batch budget and the work cap: 100 x (1,024 + 30) becomes 7 samples in 3 batches of up to 3."""
+    big = batches.plan(100, 1024, 30)
+    assert (big.n, big.rows, big.n_batches, big.capped, big.split) == (7, 3, 3, True, True)
+    assert big.rows * 1054 <= batches.BATCH_TOKENS and big.tokens <= batches.WORK_TOKENS
+    small = batches.plan(20, 40, 8)
+    assert (small.n, small.rows, small.n_batches, small.capped, small.split) == (20, 20, 1, False, False)
+    assert batches.plan(100, 40, 8).n_batches == 2 and batches.plan(1, 9000, 30).n == 1
+    assert batches.batch_seed(7, 0) == 7 and batches.batch_seed(7, 1) != 8
+    with pytest.raises(ValueError):
+        batches.plan(0, 10, 5)
+
+
+class _CacheWatch(torch.nn.Module):
+    """Wraps a model and records rows x cached tokens after every forward."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model, self.config, self.held = model, model.config, []
+
+    def forward(self, ids, **kwargs):
+        out = self.model(ids, **kwargs)
+        self.held.append(ids.shape[0] * out.past_key_values.get_seq_length())
+        return out
+
+
+def test_split_request_stays_within_the_budget_and_repeats(tiny):
+    """Check a request over the batch budget runs in batches that each hold at most `budget` tokens,
+    draws the same samples again, and its first batch equals a request of that many rows."""
+    cfg, run = SamplingConfig(1.0), RunConfig(6, seed=4)
+    watch = _CacheWatch(tiny)
+    split = sample_many(watch, FakeTok(), PROMPT, cfg, 10, run, budget=33)  # 3 rows of 5 + 6 tokens
+    assert split.plan.rows == 3 and split.plan.n_batches == 4 and split.token_ids.shape == (10, 6)
+    assert max(watch.held) <= 33 and watch.held[0] == len(PROMPT)  # the prompt is read once
+    again = sample_many(tiny, FakeTok(), PROMPT, cfg, 10, run, budget=33)
+    assert (again.token_ids == split.token_ids).all()
+    first = sample_many(tiny, FakeTok(), PROMPT, cfg, 3, run)
+    assert (first.token_ids == split.token_ids[:3]).all() and len(split.counts) > 1
+
+
+def test_work_cap_draws_fewer_samples(tiny):
+    """Check samples x (prompt + new tokens) above the work cap draws fewer rows and says so in the plan."""
+    whole = sample_many(tiny, FakeTok(), PROMPT, SamplingConfig(1.0), 40, RunConfig(5, seed=0))
+    capped = sample_many(tiny, FakeTok(), PROMPT, SamplingConfig(1.0), 40, RunConfig(5, seed=0), work=100)
+    assert whole.plan.n == 40 and whole.token_ids.shape == (40, 5)
+    assert (capped.plan.n, capped.plan.asked, capped.plan.capped) == (10, 40, True)
+    assert capped.token_ids.shape == (10, 5) and sum(c for _, c in capped.counts) == 10
+
+
+def test_smollm2_samples_match_generate(smollm2):
+    """Check on the real SmolLM2 that N samples (prompt read once) are generate(num_return_sequences=N)'s."""
+    model, tok = smollm2
+    prompt = encode_prompt(tok, "Write a one-line poem about the sea.", chat=True)
+    cfg = SamplingConfig(0.7, top_k=40, top_p=0.9)
+    samples = sample_many(model, tok, prompt.ids, cfg, 8, RunConfig(8, seed=5))
+    assert [_until_eos(r, tok.eos_token_id) for r in samples.token_ids] == \
+        _generate_n(model, prompt.ids, cfg, 8, 8, 5, tok.eos_token_id)

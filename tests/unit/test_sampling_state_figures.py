@@ -1,8 +1,11 @@
 """Unit tests of the Sampling lab's URL state and figures."""
+import re
+
 import numpy as np
 import pytest
 import torch
 
+from explorer.core.markdown import escape_md
 from explorer.sampling import figures as figs
 from explorer.sampling.generation import Lens, Path, Samples
 from explorer.sampling.pipeline import SamplingConfig, run_pipeline, top_tokens
@@ -27,8 +30,25 @@ def test_state_clamps_and_explains_bad_links():
     assert state.temperature == 0.0 and state.n_new == 200 and state.top_p == 1.0
     assert state.path_ids() == (1, 2)
     notes = " ".join(url_notes(query))
-    assert "temperature=-3" in notes and "n_new=5000" in notes and "top_p=nan" in notes
+    assert all(escape_md(v) in notes for v in ("temperature=-3", "n_new=5000", "top_p=nan"))
     assert url_notes({"temperature": "0.5"}) == []
+
+
+@pytest.mark.parametrize("raw", ["`[x](http://e)`", "![i](http://e/i.png)", "*a* # b", "`` ` ``"])
+def test_url_notes_escape_the_link_text(raw):
+    """Check a link value shown in a note can never close a code span or become a link or image."""
+    notes = url_notes({"temperature": raw, "seed": raw})
+    assert len(notes) == 2
+    for note in notes:
+        assert escape_md(f"temperature={raw[:20]}") in note or escape_md(f"seed={raw[:20]}") in note
+        assert "](" not in note and "![" not in note and not re.search(r"(?<!\\)`", note)
+
+
+def test_control_field_round_trips_and_drops_junk():
+    """Check the control-token switch defaults to the library's reading, keeps 'text' and drops junk."""
+    assert SamplingState().control == "library" and "control" not in SamplingState().to_query()
+    assert SamplingState.from_query({"control": "text"}).to_query() == {"control": "text"}
+    assert SamplingState.from_query({"control": "<b>"}).control == "library"
 
 
 @pytest.mark.parametrize("entry,expect", [("504", 504), ("0", 0), ("007", 7), ("\u0663", 3), ("\u00b2", None),
