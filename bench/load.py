@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import random
 import statistics
@@ -182,7 +183,10 @@ def summarize(report: dict, sessions: int, seconds: float) -> dict:
 def run_load(sessions: int = 8, seconds: float = 120) -> dict:
     """Start a server, warm it up, run the load, and return the summary (raw visits kept on disk)."""
     with streamlit_server() as (url, proc):
-        report = asyncio.run(_run(url, proc.pid, sessions, seconds))
+        # Its own thread: pytest-playwright's sync page fixture may already run an event loop
+        # in this thread, and asyncio.run refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            report = pool.submit(asyncio.run, _run(url, proc.pid, sessions, seconds)).result()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"load-{sessions}x{int(seconds)}.json").write_text(json.dumps(report, indent=1))
     return summarize(report, sessions, seconds)

@@ -8,12 +8,21 @@ from explorer.core import models, sources
 from explorer.core.sources import ModelUnavailable
 
 
-@pytest.mark.parametrize("bad", ["tests", "bench/out", "pages/shared", "/etc/passwd", "../x", "a/../b",
+@pytest.mark.parametrize("bad", ["tests", "pages/shared", "/etc/passwd", "../x", "a/../b",
                                  "", "org/" + "x" * 97, "org/name/extra", "~root/x"])
 def test_ids_that_are_not_hub_ids_are_refused(bad):
     """Check local folders, paths and malformed ids never reach from_pretrained."""
     with pytest.raises(ValueError):
         sources.check_hub_id(bad)
+
+
+def test_an_org_slash_name_that_is_a_local_folder_is_refused(tmp_path, monkeypatch):
+    """Check a well-formed id that names a folder under the working directory (like bench/out) is refused."""
+    monkeypatch.chdir(tmp_path)
+    assert sources.check_hub_id("bench/out") == "bench/out"   # no such folder yet: a hub id
+    (tmp_path / "bench" / "out").mkdir(parents=True)
+    with pytest.raises(ValueError, match="names a file or folder"):
+        sources.check_hub_id("bench/out")
 
 
 def test_well_formed_ids_pass():
