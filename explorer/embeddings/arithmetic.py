@@ -38,7 +38,7 @@ def solve_analogy(space: UnitSpace, a: str, b: str, c: str, k: int = 5) -> Analo
         if word not in space.index:
             raise KeyError(word)
     # 3CosAdd on unit vectors (as gensim's most_similar): each word counts equally
-    va, vb, vc = (space.unit[space.index[w]] for w in (a, b, c))
+    va, vb, vc = space.rows([space.index[w] for w in (a, b, c)])
     target = va - vb + vc  # [dim]
     best = nearest(space, target, k, "cosine", (a, b, c), f"{a} - {b} + {c}")
     naive = nearest(space, target, 3, "cosine", (), "")
@@ -99,7 +99,7 @@ def place_on_axes(space: UnitSpace, words: tuple[str, ...],
         raise ValueError("give at least one axis (two different words)")
     dirs = [direction(space, low, high) for low, high in axes]
     rows = [space.index[w] for w in words]
-    coords = space.unit[rows] @ np.stack(dirs, axis=1)  # [word, axis]
+    coords = space.rows(rows) @ np.stack(dirs, axis=1)  # [word, axis]
     names = tuple(f"{low} → {high}" for low, high in axes)
     return AxisPlacement(tuple(words), names, coords.astype(np.float32))
 
@@ -126,7 +126,7 @@ def axis_ends(space: UnitSpace, low: str, high: str, k: int = 10, vocab: int = 5
         raise ValueError(f"k must be between 1 and 1000, got {k}")
     axis = direction(space, low, high)
     rows = np.asarray(background_rows(space, vocab, (low, high)), dtype=np.int64)
-    scores = space.unit[rows] @ axis  # [word] cosine with the direction
+    scores = space.rows(rows) @ axis  # [word] cosine with the direction
     k = min(k, len(rows))
     top = np.argsort(-scores, kind="stable")[:k]
     bottom = np.argsort(scores, kind="stable")[:k]

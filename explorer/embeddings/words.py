@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import difflib
 import mmap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from explorer.embeddings.presets import WORD_GROUPS
 
@@ -25,31 +27,46 @@ SUGGEST_MAX = 8  # unknown words per lookup that get spelling suggestions (~0.1 
 
 @dataclass(frozen=True)
 class UnitSpace:
-    """GloVe as unit-length rows and their lengths, built once per server (80 MB).
+    """GloVe for whole-vocabulary search, built once per server (42 MB).
 
-    A raw row is unit * norm, so the raw 400,000 x 50 matrix is never kept twice.
+    The search copy is float16 unit rows (a component within 2.5e-4 of float32's):
+    it only shortlists candidates. Every value returned, every score and every
+    vector drawn, comes from the exact float32 rows of the memory-mapped file.
     """
 
-    words: tuple[str, ...]
-    index: dict[str, int]  # shared with the loaded WordVectors: read-only
-    unit: np.ndarray  # [word, dim] each row divided by its L2 norm, C-contiguous
-    norms: np.ndarray  # [word] L2 norm of each raw row
+    words: Sequence[str]  # shared with the loaded WordVectors (a compact Vocabulary): read-only
+    index: Mapping[str, int]  # word -> row, likewise shared
+    vectors: np.ndarray  # [word, dim] float32 raw GloVe rows, memory-mapped (read a few rows at a time)
+    unit: np.ndarray  # [word, dim] float16, each row divided by its L2 norm, C-contiguous
+    norms: np.ndarray  # [word] float32 L2 norm of each raw row
 
     def raw(self, rows) -> np.ndarray:
-        """The raw GloVe vectors of `rows` ([row, dim]), as unit * norm."""
-        return self.unit[rows] * self.norms[rows, None]
+        """The exact raw GloVe vectors of `rows` ([row, dim], or [dim] for one row)."""
+        return np.asarray(self.vectors[rows], dtype=np.float32)
+
+    def rows(self, rows) -> np.ndarray:
+        """The exact unit vectors of `rows` ([row, dim], or [dim] for one row)."""
+        return self.raw(rows) / np.maximum(self.norms[rows], 1e-12)[..., None]
+
+    def dot(self, vec: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """float16 unit @ vec for every word, in float32 ([word]): one cache-sized block widened at a time."""
+        unit, q = torch.from_numpy(self.unit), torch.tensor(np.asarray(vec, dtype=np.float32))
+        out = torch.empty(len(unit), dtype=torch.float32)
+        for start in range(0, len(unit), chunk):
+            torch.mv(unit[start:start + chunk].float(), q, out=out[start:start + chunk])
+        return out.numpy()
 
 
 def unit_space(wv, chunk: int = 50_000) -> UnitSpace:
     """Normalise every GloVe row once, reading the memory-mapped file a chunk at a time."""
     n, dim = wv.vectors.shape
-    unit, norms = np.empty((n, dim), np.float32), np.empty(n, np.float32)
+    unit, norms = np.empty((n, dim), np.float16), np.empty(n, np.float32)
     for start in range(0, n, chunk):
         block = np.asarray(wv.vectors[start:start + chunk], dtype=np.float32)  # [word, dim]
         norms[start:start + chunk] = np.linalg.norm(block, axis=1)
         unit[start:start + chunk] = block / np.maximum(norms[start:start + chunk], 1e-12)[:, None]
     _release_pages(wv.vectors)
-    return UnitSpace(tuple(wv.words), wv.index, unit, norms)
+    return UnitSpace(wv.words, wv.index, wv.vectors, unit, norms)
 
 
 def _release_pages(array: np.ndarray) -> None:
@@ -105,30 +122,41 @@ class Neighbours:
     scores: np.ndarray  # [k] cosine similarity, or euclidean distance
 
 
-def _scores(space: UnitSpace, vec: np.ndarray, metric: str) -> np.ndarray:
-    """Score every row against `vec`: higher is closer ([word])."""
+SHORTLIST = 64  # candidates beyond k that float16 scoring keeps for exact rescoring
+
+
+def _scores(space: UnitSpace, vec: np.ndarray, metric: str, rows=None) -> np.ndarray:
+    """Score rows against `vec`, higher is closer: every word from the float16 copy ([word]),
+    or the given `rows` exactly from the float32 file ([row])."""
     if metric == "cosine":
-        return space.unit @ (vec / max(float(np.linalg.norm(vec)), 1e-12))
+        q = vec / max(float(np.linalg.norm(vec)), 1e-12)
+        return space.dot(q) if rows is None else space.rows(rows) @ q
+    if rows is not None:
+        return -np.sum((space.raw(rows) - vec) ** 2, axis=1)
     # -|x - q|^2 = 2 x.q - |x|^2 - |q|^2 with x = unit * norm: one mat-vec, no [word, dim] temporary
-    return 2.0 * space.norms * (space.unit @ vec) - space.norms ** 2 - float(vec @ vec)
+    return 2.0 * space.norms * space.dot(vec) - space.norms ** 2 - float(vec @ vec)
 
 
 def nearest(space: UnitSpace, vec: np.ndarray, k: int = 10, metric: str = "cosine",
             exclude: tuple[str, ...] = (), query: str = "") -> Neighbours:
-    """Top-k rows for `vec` over the whole vocabulary (mat-vec + argpartition)."""
+    """Top-k rows for `vec` over the whole vocabulary: a float16 mat-vec shortlists k + SHORTLIST
+    rows, which are then scored exactly in float32 and sorted."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
     if not 1 <= k <= 1000:
         raise ValueError(f"k must be between 1 and 1000, got {k}")
-    scores = _scores(space, np.asarray(vec, dtype=np.float32), metric)  # [word]
+    vec = np.asarray(vec, dtype=np.float32)
+    rough = _scores(space, vec, metric)  # [word]
     for word in exclude:
         if word in space.index:
-            scores[space.index[word]] = -np.inf
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]  # the k best, unordered
-    top = top[np.argsort(-scores[top], kind="stable")]
-    top = top[np.isfinite(scores[top])]  # excluded words never come back
-    values = scores[top] if metric == "cosine" else np.sqrt(np.maximum(-scores[top], 0.0))
+            rough[space.index[word]] = -np.inf
+    m = min(k + SHORTLIST, len(rough))
+    short = np.argpartition(-rough, m - 1)[:m]
+    short = np.sort(short[np.isfinite(rough[short])])  # excluded words never come back; file order
+    exact = _scores(space, vec, metric, short)  # [candidate]
+    order = np.argsort(-exact, kind="stable")[:k]
+    top, best = short[order], exact[order]
+    values = best if metric == "cosine" else np.sqrt(np.maximum(-best, 0.0))
     return Neighbours(query, metric, tuple(space.words[i] for i in top), top, values.astype(np.float32))
 
 

@@ -36,7 +36,7 @@ def toy():
 
 def test_unit_rows_have_length_one(space):
     """Check every normalised GloVe row has L2 norm 1."""
-    norms = np.linalg.norm(space.unit[:: 997], axis=1)
+    norms = np.linalg.norm(space.rows(np.arange(0, 400_000, 997)), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
 
 
@@ -45,7 +45,19 @@ def test_raw_rows_come_back_from_unit_times_norm(space, glove):
     rows = np.arange(0, 400_000, 4_999)
     np.testing.assert_allclose(space.raw(rows), np.asarray(glove.vectors[rows]), rtol=1e-5, atol=1e-6)
     held = space.unit.nbytes + space.norms.nbytes
-    assert held < 82e6 and space.unit.flags.c_contiguous and space.index is glove.index
+    assert held < 42e6 and space.unit.flags.c_contiguous and space.index is glove.index
+
+
+def test_float16_rows_rank_neighbours_like_float32(space, glove):
+    """Check the float16 shortlist still yields float32's exact top-10 neighbours and scores for preset words."""
+    vecs = np.asarray(glove.vectors, dtype=np.float32)
+    unit32 = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    for word in list(WORD_GROUPS)[:12]:
+        exact = unit32 @ unit32[glove.index[word]]
+        exact[glove.index[word]] = -np.inf
+        got = word_neighbours(space, word, k=10)
+        assert list(got.rows) == list(np.argsort(-exact, kind="stable")[:10]), word
+        np.testing.assert_allclose(got.scores, exact[got.rows], atol=1e-6)
 
 
 def test_toy_neighbours_by_hand(toy):
