@@ -60,8 +60,16 @@ def default_threads(cpu_count: int | None = None) -> int:
 
 
 def configure_threads(n: int | None = None) -> int:
-    """Set torch's intra-op thread count once and return it."""
+    """Set torch's intra-op threads and the BLAS/OpenMP pools (numpy, scikit-learn) once; return n.
+
+    Once per process, never per request: threadpoolctl's limits are process-wide, so a
+    per-call `with threadpool_limits(...)` changes them under every other session.
+    OpenMP/BLAS threads fighting for busy cores made t-SNE 25x slower here.
+    """
+    from threadpoolctl import threadpool_limits
+
     n = n or default_threads()
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
+    threadpool_limits(limits=n)
     return n

@@ -21,9 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, trustworthiness
-from threadpoolctl import threadpool_limits
 
-from explorer.core.device import default_threads
 
 METHODS = ("pca", "umap", "tsne")
 METRICS = ("cosine", "euclidean")
@@ -158,16 +156,15 @@ def project(x: np.ndarray, cfg: ProjectionConfig, keep: tuple[int, ...] = ()) ->
         method = "pca"
     start = time.perf_counter()
     explained = None
-    # OpenMP/BLAS threads fighting for busy cores made t-SNE 25x slower (and its
-    # sums order-dependent): use the same deliberate thread count as torch.
-    with threadpool_limits(limits=default_threads()):
-        if method == "pca":
-            coords, explained = _pca(sub, cfg.dims, cfg.seed)
-        else:
-            coords = (_umap if method == "umap" else _tsne)(sub, cfg, notes)
-        seconds = time.perf_counter() - start
-        metric = cfg.metric if len(sub) > 1 else "euclidean"
-        trust, t_n = trust_score(sub, coords, metric, TRUST_K, cfg.seed)
+    # BLAS/OpenMP threads are limited once per process (explorer.core.device.configure_threads):
+    # a per-call limit would change them for every other session's request at the same moment.
+    if method == "pca":
+        coords, explained = _pca(sub, cfg.dims, cfg.seed)
+    else:
+        coords = (_umap if method == "umap" else _tsne)(sub, cfg, notes)
+    seconds = time.perf_counter() - start
+    metric = cfg.metric if len(sub) > 1 else "euclidean"
+    trust, t_n = trust_score(sub, coords, metric, TRUST_K, cfg.seed)
     trust_k = min(TRUST_K, (t_n - 1) // 2)
     return Projection(coords, rows, x.shape[0], method, tuple(notes), trust, trust_k, t_n,
                       seconds, explained)
@@ -213,7 +210,7 @@ class UmapWarmup:
                 import umap
 
                 x = np.random.default_rng(0).normal(size=(4_200, 8)).astype(np.float32)
-                with warnings.catch_warnings(), threadpool_limits(limits=default_threads()):
+                with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     umap.UMAP(metric="cosine", random_state=0, n_epochs=5, n_jobs=1).fit(x)
             except Exception:  # noqa: BLE001 - the first large fit just compiles itself instead

