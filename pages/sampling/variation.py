@@ -24,7 +24,8 @@ def show(state: SamplingState, prompt: Prompt) -> None:
     run, cfg = RunConfig(length, state.seed), state.sampling()
     with st.spinner(f"Sampling {n} continuations of {length} tokens (the prompt is read once)..."):
         samples = cache.many(prompt.ids, cfg, n, run)
-        greedy = cache.many(prompt.ids, cfg.as_greedy(), GREEDY_RUNS, run)
+        # Greedy draws no random number: seed 0 lets every seed's visit share one cached run.
+        greedy = cache.many(prompt.ids, cfg.as_greedy(), GREEDY_RUNS, RunConfig(length, 0))
     _budget_notes(samples.plan, state.seed)
     drawn = len(samples.texts)
     st.plotly_chart(figs.samples_hist(samples), key="samp_hist", config={"displayModeBar": False})
