@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import time
 from contextlib import contextmanager
 
-from bench._harness import Result
+from bench._harness import Result, median_seconds
 from explorer.core import llama_server, models
 from explorer.core.device import configure_threads, pick_device
 from explorer.core.engine import settings_from
@@ -62,18 +61,9 @@ def _generate_local(model, tok, device) -> Result:
     ids = encode_prompt(tok, STORY, chat=True).ids
     run = RunConfig(GENERATE_TOKENS, seed=0, stop_at_eos=False)
     extend(model, tok, ids, LAB, RunConfig(4, 0), device=device)  # warm-up
-    seconds = _median_time(lambda: extend(model, tok, ids, LAB, run, device=device))
+    seconds = median_seconds(lambda: extend(model, tok, ids, LAB, run, device=device), repeat=3, warmup=0)
     return Result(f"Sampling lab Generate {GENERATE_TOKENS} tokens, local step loop (full pipeline per step)",
                   seconds, "s", f"{GENERATE_TOKENS / seconds:.1f} tokens/s; median of 3")
-
-
-def _median_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _generate_engine(engine, label: str, tok) -> Result:

@@ -148,6 +148,32 @@ def encode(tok, text: str, *, add_special_tokens: bool = True, max_length: int |
     return prefix + plain[:keep] + suffix
 
 
+
+def safe_ids(tok, text: str, cuts: list[tuple[int, int]]) -> list[int]:
+    """Ids of `text` with the control strings at char spans `cuts` read as plain text, the rest as usual
+    (a chat template's own control tokens stay control tokens).
+
+    Like transformers' `encode_marked_chat`, every piece after the first is encoded
+    after a newline that is then dropped, so SentencePiece adds no word-start space
+    in the middle of the text.
+    """
+    bounds = [0] + [x for cut in cuts for x in cut] + [len(text)]
+    newline = encode(tok, "\n", add_special_tokens=False)
+    ids: list[int] = []
+    for n in range(len(bounds) - 1):
+        piece = text[bounds[n]:bounds[n + 1]]
+        if not piece:
+            continue
+        control = "text" if n % 2 else "library"
+        if n == 0:
+            ids += encode(tok, piece, add_special_tokens=False, control=control)
+            continue
+        after = encode(tok, "\n" + piece, add_special_tokens=False, control=control)
+        ids += after[len(newline):] if after[:len(newline)] == newline else \
+            encode(tok, piece, add_special_tokens=False, control=control)
+    return ids
+
+
 def pad_rows(rows: list[list[int]], pad_id: int, side: str = "right") -> tuple[np.ndarray, np.ndarray]:
     """Stack id lists into ([row, position] ids, [row, position] attention mask), padding on `side`."""
     if side not in ("left", "right"):

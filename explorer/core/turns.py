@@ -40,6 +40,28 @@ class Turn:
         return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
 
 
+class TwoReadings:
+    """A chat prompt read two ways, `library` (typed control strings are control tokens)
+    and `plain` (they are text; the template's own stay control tokens): each reading has
+    `.turns`. Mixed into the Tokenizer inspector's and the Sampling lab's readings."""
+
+    @property
+    def injected(self) -> bool:
+        """True when typed control tokens change the turns the model reads (roles, text or ends)."""
+        def shape(reading) -> list[tuple[str, str, bool]]:
+            return [(t.role, t.content, t.closed) for t in reading.turns]
+        return shape(self.library) != shape(self.plain)
+
+    @property
+    def opened_roles(self) -> tuple[str, ...]:
+        """Roles of the turns that text typed by the user opens, as the library reads it."""
+        return tuple(t.role for t in self.library.turns if t.opened_by_user)
+
+    def reading(self, control: str):
+        """The `library` reading, or the `plain` one for any other control mode."""
+        return self.library if control == "library" else self.plain
+
+
 def chatml_ids(tok) -> tuple[int, int] | None:
     """(opening id, closing id) of ChatML turns in this tokenizer, or None when it has none."""
     table = control_strings(tok)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.core.encoding import control_strings, encode, typed_controls
-from explorer.core.turns import Turn, read_chat_turns, roles
+from explorer.core.encoding import control_strings, encode, safe_ids, typed_controls
+from explorer.core.turns import Turn, TwoReadings, read_chat_turns, roles
 
 @dataclass(frozen=True)
 class Reading:
@@ -39,26 +39,11 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class ChatReadings:
+class ChatReadings(TwoReadings):
     """Both readings of the user's text inside the chat template."""
 
     library: Reading  # typed control strings are control tokens
     plain: Reading  # typed control strings are plain text; the template's own are kept
-
-    @property
-    def injected(self) -> bool:
-        """True when typed control tokens change the turns the model reads (roles, text or ends)."""
-        def shape(reading: Reading) -> list[tuple[str, str, bool]]:
-            return [(t.role, t.content, t.closed) for t in reading.turns]
-        return shape(self.library) != shape(self.plain)
-
-    @property
-    def opened_roles(self) -> tuple[str, ...]:
-        """Roles of the turns the typed text opens, as the library reads it."""
-        return tuple(t.role for t in self.library.turns if t.opened_by_user)
-
-    def reading(self, control: str) -> Reading:
-        return self.library if control == "library" else self.plain
 
 
 def split_template(tok, text: str) -> tuple[str, str]:
@@ -79,30 +64,6 @@ def split_template(tok, text: str) -> tuple[str, str]:
     if before + text + after != whole:
         raise ValueError("This chat template changes the message text, so the typed text cannot be located.")
     return before, after
-
-
-def safe_ids(tok, text: str, cuts: list[tuple[int, int]]) -> list[int]:
-    """Ids of `text` with the control strings at char spans `cuts` read as plain text, the rest as usual.
-
-    As in transformers' `encode_marked_chat` (and explorer.tokenizers.chat), every
-    piece after the first is encoded after a newline that is then dropped, so a
-    SentencePiece tokenizer adds no word-start space in the middle of the text.
-    """
-    bounds = [0] + [x for cut in cuts for x in cut] + [len(text)]
-    newline = encode(tok, "\n", add_special_tokens=False)
-    ids: list[int] = []
-    for n in range(len(bounds) - 1):
-        piece = text[bounds[n]:bounds[n + 1]]
-        if not piece:
-            continue
-        control = "text" if n % 2 else "library"
-        after = encode(tok, ("\n" if n else "") + piece, add_special_tokens=False, control=control)
-        if n and after[:len(newline)] == newline:
-            after = after[len(newline):]
-        elif n:
-            after = encode(tok, piece, add_special_tokens=False, control=control)
-        ids += after
-    return ids
 
 
 def prompt_ids(tok, text: str, chat: bool, control: str = "library") -> list[int]:

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from explorer.core.decoding import choose
 from explorer.sampling import batches
 from explorer.sampling.chat_prompt import prompt_ids
-from explorer.sampling.pipeline import PipelineResult, SamplingConfig, choose, processor_list, run_pipeline
+from explorer.sampling.pipeline import PipelineResult, SamplingConfig, processor_list, run_pipeline
 
 MAX_NEW_TOKENS = 200  # per request; keeps a CPU step loop under ~15 s
 MAX_PATH = 400  # tokens a path (and a shared link) may hold

@@ -29,8 +29,8 @@ from transformers import (
     TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper,
 )
 
-# The penalty processor and the draw live in core (LLM voting decodes with them too).
-from explorer.core.decoding import FrequencyPresencePenalty, GreedyMask, choose  # noqa: F401
+# The penalty processor and the greedy mask live in core (LLM voting decodes with them too).
+from explorer.core.decoding import FrequencyPresencePenalty, GreedyMask
 
 MAX_TEMPERATURE = 100.0
 

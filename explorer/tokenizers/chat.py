@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.core.encoding import control_strings, encode, typed_controls
+from explorer.core.encoding import safe_ids, typed_controls
 from explorer.tokenizers.adapters import MAX_CHARS, HFAdapter, TokenizeConfig, Tokenized, check_text
 from explorer.tokenizers.byte_pieces import char_to_byte_offsets, locate
 from explorer.tokenizers.plain_text import origins
-from explorer.core.turns import CHATML, Turn, chatml_ids, read_turns, roles
+from explorer.core.turns import Turn, TwoReadings, chatml_ids, read_turns, roles
 
 # Lone surrogates mark where each message sits in the rendered string: check_text
 # refuses them in typed text, so they can never be confused with it.
@@ -82,28 +82,13 @@ class Reading:
 
 
 @dataclass(frozen=True)
-class ChatView:
+class ChatView(TwoReadings):
     """The rendered template string and both readings of it."""
 
     rendered: str  # the exact string the template produced
     spans: tuple[tuple[int, int], ...]  # byte spans of the typed messages in `rendered`
     library: Reading  # as the library does: typed control strings are control tokens
     plain: Reading  # typed text as plain text, the template's own control tokens kept
-
-    @property
-    def injected(self) -> bool:
-        """True when typed control tokens change the turns the model reads (roles, text or ends)."""
-        def shape(reading: Reading) -> list[tuple[str, str, bool]]:
-            return [(t.role, t.content, t.closed) for t in reading.turns]
-        return shape(self.library) != shape(self.plain)
-
-    @property
-    def opened_roles(self) -> tuple[str, ...]:
-        """Roles of the turns that text typed by the user opens, as the library reads it."""
-        return tuple(t.role for t in self.library.turns if t.opened_by_user)
-
-    def reading(self, control: str) -> Reading:
-        return self.library if control == "library" else self.plain
 
 
 def has_template(adapter) -> bool:
@@ -138,31 +123,6 @@ def _render(tok, messages: list[dict[str, str]], generation_prompt: bool) -> tup
 def _typed_cuts(tok, rendered: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Char spans of control-token strings typed inside the messages."""
     return [(lo + f.start, lo + f.end) for lo, hi in spans for f in typed_controls(tok, rendered[lo:hi])]
-
-
-def safe_ids(tok, rendered: str, cuts: list[tuple[int, int]]) -> list[int]:
-    """The rendered chat's IDs with the typed control strings at `cuts` read as plain text.
-
-    The pieces between cuts are encoded as usual (the template's own control
-    tokens stay control tokens). Like transformers' `encode_marked_chat`, every
-    piece after the first is encoded after a newline that is then dropped, so
-    SentencePiece adds no word-start space in the middle of the text.
-    """
-    bounds = [0] + [x for cut in cuts for x in cut] + [len(rendered)]
-    newline = encode(tok, "\n", add_special_tokens=False)
-    ids: list[int] = []
-    for n in range(len(bounds) - 1):
-        piece = rendered[bounds[n]:bounds[n + 1]]
-        if not piece:
-            continue
-        control = "text" if n % 2 else "library"
-        if n == 0:
-            ids += encode(tok, piece, add_special_tokens=False, control=control)
-            continue
-        after = encode(tok, "\n" + piece, add_special_tokens=False, control=control)
-        ids += after[len(newline):] if after[:len(newline)] == newline else \
-            encode(tok, piece, add_special_tokens=False, control=control)
-    return ids
 
 
 def _tokens_of(adapter: HFAdapter, rendered: str, ids: list[int], control: str) -> Tokenized:

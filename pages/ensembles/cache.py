@@ -1,19 +1,16 @@
 """The Ensemble sandbox's cached datasets and studies (one per method), and LLM voting runs (local or engine)."""
 from __future__ import annotations
 
-import os
-
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
-from explorer.core.engine import KEY_ENV, EngineSettings, settings_from
-from explorer.core.openai_engine import OpenAIEngine
+from explorer.core.engine import EngineSettings
 from explorer.ensembles import datasets
 from explorer.ensembles.bagging_boosting import BaggingResult, BoostResult, bagging_study, boosting_study
 from explorer.ensembles.llm_voting import BY_KEY, QuestionRun, run_question, sample_question
 from explorer.ensembles.stacking import BiasVarianceResult, StackResult, bias_variance, stacking_study
 from explorer.ensembles.voting import VotingResult, voting_study
 from pages.shared import model_cache
+from pages.shared.engine_client import engine
 
 
 def _data(cfg, csv: bytes | None) -> datasets.Dataset:
@@ -65,24 +62,6 @@ def llm_question(key: str, cfg) -> QuestionRun:
     """SmolLM2 sampled cfg.n_samples times on one built-in question."""
     model, tok = model_cache.causal_lm().obj
     return sample_question(model, tok, BY_KEY[key], cfg, device=model_cache.device())
-
-
-def engine_settings() -> EngineSettings | None:
-    """The engine configured by environment (API key also from Streamlit secrets); None = none.
-
-    Raises ValueError naming the variable when a setting is unusable.
-    """
-    try:
-        secrets = {KEY_ENV: st.secrets[KEY_ENV]} if KEY_ENV in st.secrets else {}
-    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
-        secrets = {}
-    return settings_from(os.environ, secrets)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def engine(settings: EngineSettings) -> OpenAIEngine:
-    """One client per engine, shared by every session (it is thread-safe)."""
-    return OpenAIEngine(settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

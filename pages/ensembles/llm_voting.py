@@ -12,6 +12,7 @@ from explorer.ensembles import figures as figs
 from explorer.ensembles.llm_voting import BY_KEY, LLMVoteConfig, QuestionRun, VoteSummary, summarize
 from explorer.ensembles.state import EnsemblesState
 from pages.ensembles import cache
+from pages.shared import engine_client
 from pages.shared.nav import available_pages, page_file
 
 EXTRACTION_RULE = ("Extraction rule: numbers → the first number (digits or zero..twenty) not copied from the "
@@ -27,7 +28,7 @@ TARGETS = {"auto": ("engine",), "local": ("local",), "engine": ("engine",), "bot
 def _targets(state: EnsemblesState) -> tuple[tuple[str, ...], EngineSettings | None]:
     """Where to run ("local" and/or "engine") after the Run-on switch, and the engine's settings."""
     try:
-        settings = cache.engine_settings()
+        settings = engine_client.engine_settings()
     except ValueError as err:
         st.error(f"The engine setting is unusable: {escape_md(err)}. Running on this server.")
         return ("local",), None

@@ -4,8 +4,6 @@ The control-token switch travels too (URL key `control`); a page whose state has
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from explorer.attention.state import AttentionState
 from explorer.inside.state import InsideState
 from explorer.sampling.state import SamplingState

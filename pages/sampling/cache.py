@@ -6,18 +6,15 @@ each cache's bytes are bounded too: about 30 MB for all of them together.
 """
 from __future__ import annotations
 
-import os
-
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
-from explorer.core.engine import KEY_ENV, EngineSettings, settings_from
-from explorer.core.openai_engine import OpenAIEngine
+from explorer.core.engine import EngineSettings
 from explorer.sampling import engine_lab, generation
 from explorer.sampling.chat_prompt import ChatReadings, read_chat
 from explorer.sampling.engine_lab import EngineDistribution, EnginePath, EngineSamples
 from explorer.sampling.pipeline import PipelineResult, SamplingConfig
 from pages.shared import model_cache
+from pages.shared.engine_client import engine
 
 
 def tokenizer():
@@ -76,24 +73,6 @@ def piece(token_id: int) -> str:
 def prompt_text(text: str, chat: bool) -> str:
     """The prompt as the engine receives it: text, wrapped in SmolLM2's chat template when `chat`."""
     return engine_lab.templated(tokenizer(), text, chat)
-
-
-def engine_settings() -> EngineSettings | None:
-    """The engine configured by environment (API key also from Streamlit secrets); None = none.
-
-    Raises ValueError naming the variable when a setting is unusable.
-    """
-    try:
-        secrets = {KEY_ENV: st.secrets[KEY_ENV]} if KEY_ENV in st.secrets else {}
-    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
-        secrets = {}
-    return settings_from(os.environ, secrets)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def engine(settings: EngineSettings) -> OpenAIEngine:
-    """One client per engine, shared by every session (it is thread-safe)."""
-    return OpenAIEngine(settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)  # <= 100 top tokens: about 3 KB

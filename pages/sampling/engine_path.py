@@ -10,6 +10,7 @@ from explorer.sampling import engine_figures, engine_lab
 from explorer.sampling.engine_lab import MAX_ENGINE_TEXT, EnginePath
 from explorer.sampling.state import SamplingState
 from pages.sampling import cache
+from pages.shared import engine_client
 
 P = "samp"
 SEGMENTS = "_samp_engine_segments"  # transient: (context, text before, [EnginePath]) made this session
@@ -36,7 +37,7 @@ def engine_error(err: Exception) -> None:
 def pick(state: SamplingState) -> EngineSettings | None:
     """The engine to use (None = this server's model), after the sidebar's "Run on" switch."""
     try:
-        settings = cache.engine_settings()
+        settings = engine_client.engine_settings()
     except ValueError as err:
         st.error(f"The engine setting is unusable: {escape_md(err)}. Using this server's model.")
         return None

@@ -11,6 +11,7 @@ from explorer.sampling import figures as figs
 from explorer.sampling.engine_lab import EnginePath, known_vocab
 from explorer.sampling.state import SamplingState
 from pages.sampling import cache
+from pages.shared import engine_client
 from pages.sampling.engine_path import engine_error, offer_local
 from pages.shared.url_state import slider
 
@@ -23,7 +24,7 @@ def next_view(settings: EngineSettings, state: SamplingState, context: str) -> N
     try:
         with st.spinner("Asking the engine for its next-token probabilities..."):
             dist = cache.engine_next(settings, context + state.etext, state.sampling(), state.seed)
-            model = cache.engine(settings).model()
+            model = engine_client.engine(settings).model()
     except EngineError as err:
         engine_error(err)
         return

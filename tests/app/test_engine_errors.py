@@ -6,8 +6,7 @@ import pytest
 
 from explorer.core import llama_server
 from explorer.core.openai_engine import OpenAIEngine
-from pages.ensembles import cache as ens_cache
-from pages.sampling import cache as samp_cache
+from pages.shared import engine_client
 from tests.app._apptest import run_page
 
 SAMPLING = "pages/sampling/page.py"
@@ -18,11 +17,10 @@ _hosts = itertools.count()
 
 
 def _mock_engine(monkeypatch, handler) -> None:
-    """Route both pages' engine clients through `handler`; a fresh host keeps cached clients apart."""
+    """Route the shared engine client (both pages use it) through `handler`; a fresh host keeps cached clients apart."""
     def make(settings):
         return OpenAIEngine(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
-    monkeypatch.setattr(samp_cache, "OpenAIEngine", make)
-    monkeypatch.setattr(ens_cache, "OpenAIEngine", make)
+    monkeypatch.setattr(engine_client, "OpenAIEngine", make)
     monkeypatch.setenv("EXPLORER_ENGINE_URL", f"http://engine-{next(_hosts)}.test:8000")
 
 

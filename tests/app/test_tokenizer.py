@@ -1,8 +1,6 @@
 """AppTest: the Tokenizer inspector page in every mode, its URL state and bad input."""
 import re
 
-import pytest
-
 from tests.app._apptest import run_page
 
 PAGE = "pages/tokenizer/page.py"

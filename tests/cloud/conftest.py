@@ -5,7 +5,8 @@ import tempfile
 
 import pytest
 
-from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.e2e._browser import browser_context_args, browser_type_launch_args  # noqa: F401 - fixtures
+from tests.e2e._server import streamlit_server
 
 # What Cloud forces whatever .streamlit/config.toml says.
 CLOUD_OPTIONS = ("--browser.gatherUsageStats", "true", "--client.showErrorDetails", "false",
@@ -23,15 +24,3 @@ def cloud_url():
         with streamlit_server(env, python=python, script="deploy/streamlit-cloud/streamlit_app.py",
                               options=CLOUD_OPTIONS) as (url, _proc):
             yield url
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium offline (no Playwright browser download)."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """A desktop-sized viewport."""
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}

@@ -1,7 +1,8 @@
 """End-to-end fixtures: a real `streamlit run` on a free loopback port + Debian Chromium."""
 import pytest
 
-from tests.e2e._server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.e2e._browser import browser_context_args, browser_type_launch_args  # noqa: F401 - fixtures
+from tests.e2e._server import streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -9,16 +10,3 @@ def app_url():
     """Base URL of a live app server, shared by every e2e test."""
     with streamlit_server() as (url, _proc):
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium offline (no Playwright browser download)."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """A desktop-sized viewport so wide layouts render as users see them."""
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
-

@@ -1,5 +1,4 @@
 """Unit tests for the device picker and model sources."""
-import subprocess
 import sys
 
 import pytest

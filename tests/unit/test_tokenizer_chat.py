@@ -4,7 +4,8 @@ import pytest
 
 from explorer.core import models
 from explorer.tokenizers.adapters import adapt
-from explorer.tokenizers.chat import ChatConfig, chat_view, has_template, safe_ids
+from explorer.core.encoding import safe_ids
+from explorer.tokenizers.chat import ChatConfig, chat_view, has_template
 from explorer.core.turns import read_turns
 from tests.unit._backend_spy import spied
 
