@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from explorer.core import models
+from explorer.tokenizers.adapters import adapt
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,10 @@ def minilm(cpu):
 def glove():
     """The real GloVe 6B 50d WordVectors."""
     return models.load_glove().obj
+
+
+@pytest.fixture(scope="session")
+def adapters():
+    """Every built-in tokenizer wrapped in its adapter."""
+    return {key: adapt(key, (loaded := models.load_tokenizer(key)).obj, loaded.spec.title, loaded.spec.context)
+            for key in models.TOKENIZER_KEYS}

@@ -6,7 +6,7 @@ import pytest
 
 from explorer.core import models
 from explorer.core.tokenizer_loaders import phi3_vocab_dir
-from explorer.tokenizers.adapters import MAX_CHARS, TokenizeConfig, adapt, check_text
+from explorer.tokenizers.adapters import MAX_CHARS, TokenizeConfig, check_text
 from explorer.tokenizers.byte_pieces import byte_alphabet, from_alphabet, show_bytes, to_alphabet
 from explorer.tokenizers.decode import decode, parse_ids
 
@@ -17,16 +17,6 @@ CORPUS = [
     "NUL \x00 and ESC \x1b", "<script>alert('x')</script>", "z̸̢a̵l̶g̷o", "1234567890.123",
 ]
 EXACT = [k for k in models.TOKENIZER_KEYS if k != "bert"]
-
-
-@pytest.fixture(scope="module")
-def adapters():
-    """Every built-in tokenizer wrapped in its adapter."""
-    out = {}
-    for key in models.TOKENIZER_KEYS:
-        loaded = models.load_tokenizer(key)
-        out[key] = adapt(key, loaded.obj, loaded.spec.title, loaded.spec.context)
-    return out
 
 
 @pytest.mark.parametrize("key", EXACT)

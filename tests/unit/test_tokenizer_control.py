@@ -3,7 +3,7 @@ import pytest
 
 from explorer.core import models
 from explorer.core.encoding import ControlTokenRefused, control_strings, encode, is_tiktoken
-from explorer.tokenizers.adapters import TokenizeConfig, adapt
+from explorer.tokenizers.adapters import TokenizeConfig
 from explorer.tokenizers.byte_pieces import char_to_byte_offsets
 from explorer.tokenizers.plain_text import hf_plain, origin_classes
 from tests.unit._backend_spy import spied
@@ -80,16 +80,6 @@ LIBRARY = {  # the library's default where it differs: HF parses the control tok
 }
 LIBRARY_MODE = TokenizeConfig(add_special_tokens=False)
 TEXT_MODE = TokenizeConfig(add_special_tokens=False, control="text")
-
-
-@pytest.fixture(scope="module")
-def adapters():
-    """Every built-in tokenizer wrapped in its adapter."""
-    out = {}
-    for key in models.TOKENIZER_KEYS:
-        loaded = models.load_tokenizer(key)
-        out[key] = adapt(key, loaded.obj, loaded.spec.title, loaded.spec.context)
-    return out
 
 
 @pytest.mark.parametrize("typed", TYPED)
