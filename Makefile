@@ -5,7 +5,7 @@ PIP := $(PY) -m pip
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench install install-dev models chromium unit apptest e2e cloud-check clean engine
+.PHONY: run test bench install install-dev models chromium unit apptest e2e engine-test cloud-check clean engine
 
 run: models  ## install, prepare the bundled models, serve the app on :8501
 	$(PY) deploy/serve.py --server.port $(PORT)
@@ -20,6 +20,7 @@ bench: install-dev models chromium  ## speed and memory figures -> bench/out/res
 unit: ; $(PY) -m pytest tests/unit
 apptest: ; $(PY) -m pytest tests/app
 e2e: ; $(PY) -m pytest tests/e2e
+engine-test: $(VENV)/.installed-engine ; $(PY) -m pytest tests/engine
 
 $(PY):
 	python3 -m venv $(VENV)
