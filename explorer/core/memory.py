@@ -27,7 +27,7 @@ def _glibc():
     return libc if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
-def limit_arenas(n: int = 2) -> bool:
+def tune_malloc(n: int = 2) -> bool:
     """Cap malloc arenas at `n` for threads created from now on, and fix the mmap threshold; True when applied.
 
     glibc raises its mmap threshold each time a large mapped block is freed, so after

@@ -7,9 +7,9 @@ from explorer.core import memory
 
 
 @st.cache_resource(show_spinner=False)
-def limit_arenas() -> bool:
-    """Cap malloc arenas once per process (script threads come and go all day)."""
-    return memory.limit_arenas(2)
+def tune_malloc() -> bool:
+    """Cap malloc arenas and fix the mmap threshold once per process (script threads come and go all day)."""
+    return memory.tune_malloc(2)
 
 
 def after_run() -> None:
