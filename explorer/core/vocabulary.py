@@ -20,13 +20,14 @@ class Vocabulary(Sequence):
     """Words by row (`vocab[i]`, slices, iteration) and `vocab.index`, a word -> row mapping."""
 
     def __init__(self, words: Iterable[str]):
-        encoded = [str(w).encode("utf-8") for w in words]
+        words = [str(w) for w in words]
+        encoded = [w.encode("utf-8") for w in words]
         n = len(encoded)
         self._offsets = np.zeros(n + 1, np.int64)
         np.cumsum(np.fromiter(map(len, encoded), np.int64, n), out=self._offsets[1:])
         self._blob = b"".join(encoded)
         # Python's str hash: randomised per process, and this table lives in one process.
-        hashes = np.fromiter((hash(b.decode("utf-8")) for b in encoded), np.int64, n)
+        hashes = np.fromiter(map(hash, words), np.int64, n)
         self._order = np.argsort(hashes, kind="stable").astype(np.int32)  # rows by hash, equal hashes by row
         self._hashes = hashes[self._order]
         self.index = _WordIndex(self)

@@ -19,17 +19,18 @@ LOAD_ERRORS = (ModelUnavailable, OSError, ValueError)
 @st.cache_data(show_spinner=False, max_entries=len(models.TOKENIZER_KEYS), ttl=3600)
 def tokenizer_row(key: str) -> dict[str, str]:
     """The catalog row of a built-in tokenizer, loaded once for the facts and then let go."""
-    spec = models.SPECS[key]
-    try:
-        return catalog.catalog_row(spec, models.load_tokenizer(key))
-    except LOAD_ERRORS as err:
-        return catalog.catalog_row(spec, None, str(err))
+    return _row(key, models.load_tokenizer)
 
 
 def model_row(key: str) -> dict[str, str]:
     """The catalog row of SmolLM2, MiniLM or GloVe, from the shared singletons."""
+    return _row(key, model_cache.builtin)
+
+
+def _row(key: str, load) -> dict[str, str]:
+    """The catalog row of `key` as `load(key)` gives it, or its error row."""
     spec = models.SPECS[key]
     try:
-        return catalog.catalog_row(spec, model_cache.builtin(key))
+        return catalog.catalog_row(spec, load(key))
     except LOAD_ERRORS as err:
         return catalog.catalog_row(spec, None, str(err))

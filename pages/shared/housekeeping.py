@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.core import memory
+from explorer.core import device, memory
 
 
 @st.cache_resource(show_spinner=False)
-def tune_malloc() -> bool:
-    """Cap malloc arenas and fix the mmap threshold once per process (script threads come and go all day)."""
-    return memory.tune_malloc(2)
+def setup_process() -> int:
+    """Once per process, before any page runs: malloc arenas capped and the mmap threshold fixed
+    (script threads come and go all day), and the torch / BLAS / OpenMP thread counts set
+    (process-wide, so never per request). Returns the thread count."""
+    memory.tune_malloc(2)
+    return device.configure_threads()
 
 
 def after_run() -> None:

@@ -16,8 +16,7 @@ from explorer.core.sources import hub_max_models
 
 @st.cache_resource(show_spinner=False)
 def device() -> torch.device:
-    """The torch device for this server, with the thread count set once."""
-    devices.configure_threads()
+    """The torch device for this server (thread counts: pages/shared/housekeeping.setup_process)."""
     return devices.pick_device()
 
 
