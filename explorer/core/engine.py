@@ -22,11 +22,12 @@ Example:
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
+
+from explorer.core.sampling_settings import SamplingSettings
 
 URL_ENV = "EXPLORER_ENGINE_URL"
 MODEL_ENV = "EXPLORER_ENGINE_MODEL"
@@ -45,29 +46,16 @@ class EngineError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Decoding:
-    """Sampling settings sent with a request. temperature 0 = greedy; top_k 0, top_p 1, min_p 0 = off."""
+class Decoding(SamplingSettings):
+    """Sampling settings sent with a request (fields and bounds: SamplingSettings), how many
+    tokens, the seed and how many top alternatives to report per token (0 = none)."""
 
-    temperature: float = 1.0
-    top_k: int = 0
-    top_p: float = 1.0
-    min_p: float = 0.0
-    repetition_penalty: float = 1.0
-    frequency_penalty: float = 0.0
-    presence_penalty: float = 0.0
     max_tokens: int = 16
     seed: int = 0
-    logprobs: int = 0  # top alternatives to report per token (0 = none)
+    logprobs: int = 0
 
     def __post_init__(self) -> None:
-        if not math.isfinite(self.temperature) or not 0.0 <= self.temperature <= 100.0:
-            raise ValueError(f"temperature must be between 0 and 100, got {self.temperature}")
-        if self.top_k < 0 or not 0.0 <= self.top_p <= 1.0 or not 0.0 <= self.min_p <= 1.0:
-            raise ValueError("top_k must be >= 0, top_p and min_p between 0 and 1")
-        if not 0.0 < self.repetition_penalty <= 10.0:
-            raise ValueError(f"repetition_penalty must be in (0, 10], got {self.repetition_penalty}")
-        if not (-2.0 <= self.frequency_penalty <= 2.0 and -2.0 <= self.presence_penalty <= 2.0):
-            raise ValueError("frequency and presence penalties must be between -2 and 2")
+        super().__post_init__()
         if not 1 <= self.max_tokens <= MAX_TOKENS or not 0 <= self.logprobs <= MAX_LOGPROBS:
             raise ValueError(f"max_tokens must be in 1..{MAX_TOKENS} and logprobs in 0..{MAX_LOGPROBS}")
         if not 0 <= self.seed < 2**32:
