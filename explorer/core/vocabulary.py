@@ -35,6 +35,11 @@ class Vocabulary(Sequence):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held: the UTF-8 text, the offsets and the hash table."""
+        return len(self._blob) + self._offsets.nbytes + self._order.nbytes + self._hashes.nbytes
+
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self._word(r) for r in range(*i.indices(len(self)))]

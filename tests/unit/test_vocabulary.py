@@ -16,6 +16,8 @@ def test_rows_and_lookups_match_a_tuple_and_a_dict():
     assert vocab[0] == words[0] and vocab[-1] == words[-1] and vocab[5:50:7] == words[5:50:7]
     assert all(vocab.index[w] == r for w, r in as_dict.items())
     assert len(vocab.index) == len(words)
+    # per word: an int64 offset, an int32 row and an int64 hash; plus the text and one last offset
+    assert vocab.nbytes == 20 * len(words) + 8 + sum(len(w.encode()) for w in words)
 
 
 def test_unknown_words_and_bad_rows_fail_like_a_dict_and_a_tuple():
